@@ -1,0 +1,18 @@
+"""Settings for running the portal on a developer's machine."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+# Messages go to the mail catcher started by ``python3 portal.py run``, which
+# saves each one as an .eml file under var/mail/.
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
+
+from config.settings.base import *  # noqa: E402, F403
+
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+# Serve static files straight from static/, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,33 @@
+"""Settings for the test suite: real PostgreSQL and Redis, fast hashing."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
+
+import uuid
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import env  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Each run of the suite keeps its cache keys apart from earlier runs'.
+CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"  # noqa: F405
+
+# The suite's real Celery worker (tests/worker.py) runs with these settings
+# and PORTAL_TEST_WORKER set: it sends through SMTP and takes tasks from the
+# broker. Everywhere else tasks run in the test process and mail is kept in
+# django.core.mail.outbox.
+TEST_WORKER = env.bool("PORTAL_TEST_WORKER", default=False)
+if not TEST_WORKER:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_TASK_EAGER_PROPAGATES = True
+
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+# Serve static files straight from static/, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

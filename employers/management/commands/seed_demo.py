@@ -1,0 +1,131 @@
+"""Fill an empty portal with demo employers, pledges and accounts."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts.models import User
+from employers.models import Employer
+from employers.services import create_programme_admin, ensure_public_site
+from pledges.services import sign_pledge
+
+DEMO_PASSWORD = "pledge-demo-2026"
+ADMIN_EMAIL = "team@region-of-learning.example"
+
+DEMO_EMPLOYERS = [
+    {
+        "name": "Cambridge City Council",
+        "slug": "cambridge-city-council",
+        "owner": ("Priya Shah", "priya.shah@cambridge-council.example"),
+        "employer": {
+            "sector": "public",
+            "size_band": "250+",
+            "district": "cambridge",
+            "postcode": "CB2 1BY",
+        },
+        "pledge": {
+            "recognise_in_recruitment": True,
+            "recognise_in_development": True,
+            "create_inhouse_badges": True,
+            "mark_job_adverts": True,
+            "public_statement": (
+                "We recognise the skills our residents and staff gain "
+                "everywhere, not only in the classroom."
+            ),
+        },
+    },
+    {
+        "name": "Mill Road Bakery",
+        "slug": "mill-road-bakery",
+        "owner": ("Tom Okafor", "tom@millroadbakery.example"),
+        "employer": {
+            "sector": "hospitality",
+            "size_band": "10-49",
+            "district": "cambridge",
+            "postcode": "CB1 3AN",
+        },
+        "pledge": {
+            "recognise_in_recruitment": True,
+            "mark_job_adverts": True,
+            "public_statement": "Customer service is a skill; we hire for it.",
+        },
+    },
+    {
+        "name": "Fenland Fresh Produce",
+        "slug": "fenland-fresh",
+        "owner": ("Alice Grey", "alice.grey@fenlandfresh.example"),
+        "employer": {
+            "sector": "manufacturing",
+            "size_band": "50-249",
+            "district": "fenland",
+            "postcode": "PE13 1AB",
+        },
+        "pledge": {
+            "recognise_in_development": True,
+            "create_inhouse_badges": True,
+        },
+    },
+    {
+        "name": "Huntingdon Digital Studio",
+        "slug": "huntingdon-digital",
+        "owner": ("Sam Lee", "sam@huntingdondigital.example"),
+        "employer": {
+            "sector": "technology",
+            "size_band": "1-9",
+            "district": "huntingdonshire",
+            "postcode": "PE29 3TN",
+        },
+        "pledge": {"recognise_in_recruitment": True},
+    },
+]
+
+
+def verified_user(full_name, email, password):
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        email=email, password=password, full_name=full_name
+    )
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create demo employers, pledges and accounts; safe to run twice."
+
+    def handle(self, *args, **options):
+        ensure_public_site()
+        if not User.objects.filter(email=ADMIN_EMAIL).exists():
+            create_programme_admin(ADMIN_EMAIL, DEMO_PASSWORD, "Programme Team")
+        verified_user("Programme Team", ADMIN_EMAIL, DEMO_PASSWORD)
+
+        for demo in DEMO_EMPLOYERS:
+            owner = verified_user(*demo["owner"], DEMO_PASSWORD)
+            if Employer.objects.filter(slug=demo["slug"]).exists():
+                continue
+            employer_data = {
+                **demo["employer"],
+                "contact_name": owner.full_name,
+                "contact_email": owner.email,
+            }
+            pledge_data = {"public_statement": "", **demo["pledge"]}
+            sign_pledge(
+                owner=owner,
+                name=demo["name"],
+                slug=demo["slug"],
+                employer_data=employer_data,
+                pledge_data=pledge_data,
+            )
+            self.stdout.write(f"Signed the pledge for {demo['name']}.")
+
+        self.print_credentials()
+
+    def print_credentials(self):
+        write = self.stdout.write
+        write("")
+        write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
+        write(f"  programme team admin  {ADMIN_EMAIL}  {settings.PORTAL_URL}/admin/")
+        for demo in DEMO_EMPLOYERS:
+            employer = Employer.objects.get(slug=demo["slug"])
+            name, email = demo["name"], demo["owner"][1]
+            write(f"  owner of {name:<26} {email}  {employer.site_url}/")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from pledges import views
+
+app_name = "pledges"
+
+urlpatterns = [
+    path("edit/", views.edit, name="edit"),
+    path("withdraw/", views.withdraw, name="withdraw"),
+    path("certificate.pdf", views.certificate, name="certificate"),
+]
