@@ -40,6 +40,11 @@ def _is_invalid(slug):
     return False
 
 
+def with_prompt(choices):
+    """Put a blank first option on a list, so that nothing is chosen for you."""
+    return [("", _("Choose…")), *choices.choices]
+
+
 class CommitmentsMixin:
     """Validation shared by every form that sets a pledge's commitments."""
 
@@ -66,9 +71,11 @@ class SignPledgeForm(CommitmentsMixin, forms.Form):
             "digits and hyphens; left empty, it is made from your name."
         ),
     )
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
-    size_band = forms.ChoiceField(label=_("Number of staff"), choices=SizeBand.choices)
-    district = forms.ChoiceField(label=_("District"), choices=District.choices)
+    sector = forms.ChoiceField(label=_("Sector"), choices=with_prompt(Sector))
+    size_band = forms.ChoiceField(
+        label=_("Number of staff"), choices=with_prompt(SizeBand)
+    )
+    district = forms.ChoiceField(label=_("District"), choices=with_prompt(District))
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     contact_name = forms.CharField(label=_("Contact name"), max_length=150)
     contact_email = forms.EmailField(label=_("Contact email"))

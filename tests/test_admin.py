@@ -6,6 +6,8 @@ from http import HTTPStatus
 
 import pytest
 from django.test import Client
+from django_tenants.utils import tenant_context
+from tenant_users.permissions.models import UserTenantPermissions
 
 from conftest import PASSWORD
 from employers.models import Employer
@@ -123,3 +125,23 @@ def test_failed_tasks_are_listed_for_the_team(team_client):
     response = team_client.get("/admin/core/taskfailure/")
 
     assert "SMTPServerDisconnected()" in response.content.decode()
+
+
+def test_the_team_gives_admin_rights_on_the_public_site_only(
+    team_client, employer, site_client
+):
+    owner = employer.owner
+
+    team_client.post(
+        "/admin/accounts/user/",
+        {"action": "make_programme_staff", "_selected_action": [owner.pk]},
+    )
+
+    client = Client(HTTP_HOST="localhost")
+    client.login(email=owner.email, password=PASSWORD)
+    assert client.get("/admin/employers/employer/").status_code == HTTPStatus.OK
+    with tenant_context(employer):
+        assert not UserTenantPermissions.objects.get(profile=owner).is_staff
+    assert site_client(employer, owner).get("/admin/").status_code == (
+        HTTPStatus.NOT_FOUND
+    )

@@ -142,6 +142,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through Django's LOGGING below, so their lines name the tenant.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A task not acknowledged within this time is delivered again; it must be
 # longer than the slowest task (a PDF and an SMTP round trip).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

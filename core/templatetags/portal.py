@@ -12,3 +12,9 @@ def public_url(view_name, *args, **kwargs):
         view_name, args=args, kwargs=kwargs, urlconf=settings.PUBLIC_SCHEMA_URLCONF
     )
     return f"{settings.PORTAL_URL}{path}"
+
+
+@register.filter
+def has_field_errors(form):
+    """Tell whether any field of a form, not the form as a whole, has errors."""
+    return any(name != "__all__" for name in form.errors)
