@@ -28,7 +28,17 @@ class EmployerAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "district", "sector", "size_band"]
     search_fields = ["name", "slug", "owner__email", "contact_email"]
-    readonly_fields = ["schema_name", "owner", "created", "modified", "suspended_at"]
+    # The address and schema are fixed when the employer signs; the status
+    # changes through the suspend and reinstate actions.
+    readonly_fields = [
+        "slug",
+        "schema_name",
+        "owner",
+        "status",
+        "created",
+        "modified",
+        "suspended_at",
+    ]
     fields = [
         "name",
         "slug",

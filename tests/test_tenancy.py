@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django_tenants.utils import tenant_context
@@ -113,3 +114,24 @@ def test_a_suspended_site_shows_a_notice_and_accepts_no_sign_in(employer, site_c
         assert response.status_code == HTTPStatus.FORBIDDEN
         assert "Acme Repairs's site is suspended" in response.content.decode()
     assert "sessionid" not in client.cookies
+
+
+def test_a_member_with_an_unconfirmed_address_is_asked_to_confirm_it(
+    employer, make_user, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    member = make_user(email="new.starter@acme.example")
+    EmailAddress.objects.filter(user=member).update(verified=False)
+    employer.add_user(member)
+    client = Client(HTTP_HOST=host_of(employer))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/login/", {"login": member.email, "password": PASSWORD}
+        )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/accounts/confirm-email/"
+    (message,) = mail.outbox
+    assert "http://acme.localhost/accounts/confirm-email/" in message.body
