@@ -116,3 +116,54 @@ def site_client():
 @pytest.fixture
 def public_client(public_site):
     return Client(HTTP_HOST="localhost")
+
+
+@pytest.fixture
+def add_member(make_user):
+    """Return a factory of members of an employer, staff or manager."""
+    from employers import roles
+
+    def add(employer, role="staff", **user_fields):
+        user = make_user(**user_fields)
+        employer.add_user(user)
+        if role == "manager":
+            with tenant_context(employer):
+                roles.make_manager(user)
+        return user
+
+    return add
+
+
+@pytest.fixture
+def make_badge():
+    """Return a factory of badges, defined in the given employer's schema."""
+    from badges import services
+
+    def make(employer, name="Embracing Change Award", image=None, **fields):
+        data = {
+            "name": name,
+            "description": "Adapts well to change.",
+            "criteria": "Show how you helped a colleague through a change.",
+            "tags": ["adaptability"],
+            "valid_for_days": None,
+            "staff_can_claim": True,
+            "evidence_required": True,
+            **fields,
+        }
+        with tenant_context(employer):
+            return services.create_badge(
+                created_by=employer.owner, data=data, image=image
+            )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    """Where uploads go during the tests; the test worker uses it too."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, media_root):
+    settings.MEDIA_ROOT = media_root

@@ -18,6 +18,22 @@ def on_public_site(request):
     return request.tenant.schema_name == get_public_schema_name()
 
 
+def accept_pending_invitation(request, user):
+    """Complete the invitation this browser opened, if it is for this account.
+
+    An invited person who already has an account signs in with it; signing in
+    is what accepts the invitation.
+    """
+    from badges import services
+    from badges.models import Invitation
+
+    invitation_id = request.session.get("invitation_id")
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation and invitation.is_open and invitation.email == user.email.lower():
+        services.accept_invitation(invitation, user)
+        request.session.pop("invitation_id", None)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """allauth, fitted to one account per person across many employer sites.
 
@@ -41,6 +57,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_login(self, request, user, **kwargs):
         tenant = request.tenant
+        if not on_public_site(request) and not tenant.has_member(user):
+            accept_pending_invitation(request, user)
         if not on_public_site(request) and not tenant.has_member(user):
             logger.info("sign-in refused: user=%s is not a member", user.pk)
             messages.error(

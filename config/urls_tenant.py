@@ -46,6 +46,7 @@ account_urls = [
 urlpatterns = [
     path("", include("employers.urls")),
     path("pledge/", include("pledges.urls_tenant")),
+    path("", include("badges.urls")),
     path("accounts/", include(account_urls)),
     path("", include("accounts.urls_tenant")),
 ]

@@ -8,6 +8,7 @@ context still runs there even if the context has closed before the commit.
 
 import logging
 import smtplib
+import socket
 
 from celery import Task, shared_task
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +23,13 @@ from django_tenants.utils import (
 logger = logging.getLogger(__name__)
 
 # Failures worth another try: the SMTP server or the network said no for now.
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+# Other errors (a missing file, a bug) fail at once and are recorded.
+TRANSIENT_ERRORS = (
+    smtplib.SMTPException,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+)
 
 
 class InvalidTaskArguments(ValueError):

@@ -5,10 +5,11 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 from tenant_users.tenants.models import ExistsError
 from tenant_users.tenants.tasks import provision_tenant
 
+from badges.keys import create_issuer_key
 from core.emails import render_email, send_once
 from core.pdf import render_pdf
 from core.tasks import queue_after_commit
@@ -42,6 +43,8 @@ def sign_pledge(*, owner, name, slug, employer_data, pledge_data):
                 schema_name=schema_name_for(slug),
                 tenant_extra_data=employer_data,
             )
+            with tenant_context(employer):
+                create_issuer_key()
             pledge = Pledge.objects.create(
                 employer=employer, signed_by=owner, **pledge_data
             )

@@ -98,7 +98,7 @@ def wait_until_worker_answers(name, process):
 
 
 @pytest.fixture(scope="session")
-def _worker_process(django_db_setup, _smtp_controller, tmp_path_factory):
+def _worker_process(django_db_setup, _smtp_controller, media_root, tmp_path_factory):
     queue = f"portal-test-{uuid.uuid4().hex[:8]}"
     name = f"{queue}@localhost"
     database = connection.settings_dict
@@ -112,6 +112,7 @@ def _worker_process(django_db_setup, _smtp_controller, tmp_path_factory):
         ),
         "EMAIL_URL": f"smtp://127.0.0.1:{_smtp_controller.port}",
         "CELERY_QUEUE": queue,
+        "MEDIA_ROOT": str(media_root),
     }
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with open(log, "w") as output:

@@ -126,3 +126,49 @@ def test_a_mistake_in_the_pledge_form_is_explained_and_what_was_typed_kept(
     assert page.input_value("#id_district") == "fenland"
     assert "what you typed has been kept" in main
     assert not Employer.objects.filter(name="Kim's Bakery").exists()
+
+
+def test_a_staff_member_claims_a_badge_and_a_manager_approves_it(
+    browser_page, make_employer, make_badge, add_member, tmp_path
+):
+    page, portal = browser_page
+    employer = make_employer(name="Acme Repairs", slug="acme")
+    make_badge(employer, name="Net Zero Champion")
+    staff = add_member(employer, full_name="Sam Staff", email="sam@acme.example")
+    manager = add_member(employer, role="manager", email="mo@acme.example")
+    site = portal.replace("localhost", "acme.localhost")
+    evidence = tmp_path / "meter-readings.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
+
+    sign_in(page, site, staff.email)
+    page.goto(site + "/badges/")
+    page.get_by_role("link", name="Net Zero Champion").click()
+    page.get_by_role("link", name="Claim this badge").click()
+    page.fill("#id_narrative", "Switched the depot to LED lighting.")
+    page.fill("#id_evidence_url", "https://example.org/led")
+    page.set_input_files("#id_evidence_file", str(evidence))
+    page.get_by_role("button", name="Send my claim").click()
+    assert "Your claim has been sent" in page.inner_text("main")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, site, manager.email)
+    page.goto(site + "/claims/")
+    page.get_by_role("link", name="Net Zero Champion").click()
+    assert "Switched the depot to LED lighting." in page.inner_text("main")
+    page.get_by_label("Approve and award").check()
+    page.get_by_role("button", name="Send the decision").click()
+    assert "Your decision has been sent" in page.inner_text("main")
+
+    award_email = mail.outbox[-1]
+    assert award_email.to == ["sam@acme.example"]
+    link = re.search(r"http://\S+/awards/[0-9a-f-]+", award_email.body).group()
+    page.goto(link)
+    assert "Valid badge" in page.inner_text("main")
+    assert "Sam Staff" in page.inner_text("main")
+
+
+def sign_in(page, site, email):
+    page.goto(site + "/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", "correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()

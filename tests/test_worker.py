@@ -96,9 +96,9 @@ def test_a_task_queued_in_a_closed_tenant_context_runs_in_that_schema(
         assert not SentEmail.objects.exists()
 
 
-def succeeded(log, task):
+def succeeded(log, task, app="pledges"):
     """Count the runs of a task that the worker's log reports as done."""
-    pattern = rf"Task pledges\.tasks\.{task}\[[0-9a-f-]+\] succeeded in"
+    pattern = rf"Task {app}\.tasks\.{task}\[[0-9a-f-]+\] succeeded in"
     return len(re.findall(pattern, log.read_text()))
 
 
@@ -115,3 +115,42 @@ def wait_for_confirmation(employer):
     """Wait for the worker's transaction to stamp the pledge as confirmed."""
     wait_until(lambda: employer.pledges.get().confirmation_sent_at is not None)
     return employer.pledges.get()
+
+
+def test_the_worker_sends_the_award_email_with_both_attachments_once(
+    celery_worker, smtp_server, make_employer, make_badge
+):
+    from badges import services
+    from badges.tasks import send_award_email
+
+    employer = make_employer(name="Acme Repairs", slug="acme")
+    smtp_server.wait_for(1)
+    badge = make_badge(employer, name="Net Zero Champion")
+    smtp_server.reset()
+    runs_before = succeeded(celery_worker, "send_award_email", app="badges")
+
+    with tenant_context(employer):
+        award = services.award_badge(
+            badge=badge,
+            recipient_name="Sam Staff",
+            recipient_email="sam@acme.example",
+            awarded_by=employer.owner,
+        )
+    send_award_email.delay(employer.schema_name, award.pk)
+
+    (message,) = smtp_server.wait_for(1)
+    wait_until(
+        lambda: (
+            succeeded(celery_worker, "send_award_email", app="badges")
+            == runs_before + 2
+        )
+    )
+    assert len(smtp_server.handler.saved) == 1
+    assert message["To"] == "sam@acme.example"
+    assert attachment_names(message) == [
+        "net-zero-champion.png",
+        "net-zero-champion.pdf",
+    ]
+    assert f"http://acme.localhost:8000/awards/{award.entity_id}" in (
+        message.get_body(("plain",)).get_content()
+    )

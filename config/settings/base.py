@@ -117,6 +117,8 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django 6's default, taken now: a web address typed without a scheme is https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Cache, broker and background work ---------------------------------------
 
@@ -151,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
     "resend-unsent-pledge-confirmations": {
         "task": "pledges.tasks.queue_unsent_confirmations",
         "schedule": 15 * 60,
+    },
+    "remind-holders-of-expiring-badges": {
+        "task": "badges.tasks.queue_expiry_reminders",
+        "schedule": 6 * 60 * 60,
     },
 }
 
@@ -220,6 +226,23 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+# --- Uploaded files --------------------------------------------------------------
+
+# Badge images and claim evidence, filed under tenants/<schema>/ and served
+# only through views that check who is asking; nothing here is served as is.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+BADGE_IMAGE_MAX_BYTES = 1024 * 1024
+EVIDENCE_FILE_MAX_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
+# --- Open Badges signing ----------------------------------------------------------
+
+# A Fernet key (32 url-safe base64 bytes) that encrypts each employer's
+# private signing key at rest. Losing it means re-issuing keys; keep it with
+# the other secrets.
+BADGE_KEY_ENCRYPTION_KEY = env("BADGE_KEY_ENCRYPTION_KEY")
 
 # --- Logging ----------------------------------------------------------------------
 

@@ -2,6 +2,10 @@
 
 import os
 
+# Not secret: encrypts the signing keys of local employers only.
+os.environ.setdefault(
+    "BADGE_KEY_ENCRYPTION_KEY", "QbjSXgXR47MKhI4KXeJDRdNvpJoGsO7RKlDA16FC8dI="
+)
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 # Messages go to the mail catcher started by ``python3 portal.py run``, which

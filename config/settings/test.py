@@ -2,6 +2,10 @@
 
 import os
 
+# Not secret: encrypts the signing keys of test employers only.
+os.environ.setdefault(
+    "BADGE_KEY_ENCRYPTION_KEY", "eZj8JYI78pJEeYa_dUux-5wgCwL-OVuTG5Gzz9qR_mw="
+)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
 

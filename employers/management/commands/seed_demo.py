@@ -3,14 +3,63 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
+from badges import services as badge_services
+from badges.models import BadgeClass
 from employers.models import Employer
 from employers.services import create_programme_admin, ensure_public_site
 from pledges.services import sign_pledge
 
 DEMO_PASSWORD = "pledge-demo-2026"
 ADMIN_EMAIL = "team@region-of-learning.example"
+
+# Cambridge City Council's own examples of in-house badges.
+COUNCIL_BADGES = [
+    {
+        "name": "Embracing Change Award",
+        "description": (
+            "Recognises colleagues who adapt positively to new ways of working "
+            "and help others through change."
+        ),
+        "criteria": (
+            "Show how you took on a change at work, what you learned, and how "
+            "you helped a colleague or resident through it."
+        ),
+        "tags": ["adaptability", "resilience", "teamwork"],
+        "valid_for_days": None,
+        "staff_can_claim": True,
+        "evidence_required": True,
+    },
+    {
+        "name": "Net Zero Champion",
+        "description": (
+            "Recognises staff who lead work that cuts the council's carbon "
+            "emissions or helps residents cut theirs."
+        ),
+        "criteria": (
+            "Describe a change you led or supported that reduced carbon "
+            "emissions, with its result."
+        ),
+        "tags": ["sustainability", "leadership", "initiative"],
+        "valid_for_days": 730,
+        "staff_can_claim": True,
+        "evidence_required": True,
+    },
+    {
+        "name": "Customer Service Award",
+        "description": (
+            "Recognises outstanding service to residents, nominated by "
+            "managers from residents' feedback."
+        ),
+        "criteria": "Awarded by managers on residents' compliments.",
+        "tags": ["customer service", "communication", "empathy"],
+        "valid_for_days": 365,
+        "staff_can_claim": False,
+        "evidence_required": False,
+    },
+]
 
 DEMO_EMPLOYERS = [
     {
@@ -118,13 +167,43 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Signed the pledge for {demo['name']}.")
 
+        self.add_council_badges()
+
         self.print_credentials()
+
+    def add_council_badges(self):
+        council = Employer.objects.get(slug="cambridge-city-council")
+        staff = verified_user(
+            "Dev Patel", "dev.patel@cambridge-council.example", DEMO_PASSWORD
+        )
+        with tenant_context(council):
+            if not council.has_member(staff):
+                council.add_user(staff)
+            for definition in COUNCIL_BADGES:
+                if BadgeClass.objects.filter(name=definition["name"]).exists():
+                    continue
+                badge = badge_services.create_badge(
+                    created_by=council.owner, data=definition
+                )
+                self.stdout.write(f"Defined {badge.name} for {council.name}.")
+            service = BadgeClass.objects.get(name="Customer Service Award")
+            if not service.awards.exists():
+                badge_services.award_badge(
+                    badge=service,
+                    recipient_name=staff.full_name,
+                    recipient_email=staff.email,
+                    recipient=staff,
+                    awarded_by=council.owner,
+                    evidence_narrative="Thanked by residents for help at the "
+                    "Mandela House customer service centre.",
+                )
 
     def print_credentials(self):
         write = self.stdout.write
         write("")
         write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         write(f"  programme team admin  {ADMIN_EMAIL}  {settings.PORTAL_URL}/admin/")
+        write("  staff of Cambridge City Council  dev.patel@cambridge-council.example")
         for demo in DEMO_EMPLOYERS:
             employer = Employer.objects.get(slug=demo["slug"])
             name, email = demo["name"], demo["owner"][1]
