@@ -132,6 +132,22 @@ def revocation_list(revoked_awards):
     }
 
 
+def credential_revocation_list(revoked_awards):
+    """Return the 1EdTech revocation list that 3.0 credentials point to."""
+    return {
+        "id": employer().url_for("badges:credential_revocation_list"),
+        "issuer": issuer_id(),
+        "revokedCredentials": [
+            {
+                "id": assertion_id(award),
+                "revoked": True,
+                "revocationReason": award.revocation_reason,
+            }
+            for award in revoked_awards
+        ],
+    }
+
+
 def credential(award):
     """Return the award as an Open Badges 3.0 OpenBadgeCredential."""
     badge = award.badge
@@ -168,6 +184,10 @@ def credential(award):
         document["validUntil"] = iso(award.expires_at)
     if items := evidence(award):
         document["evidence"] = items
+    document["credentialStatus"] = {
+        "id": employer().url_for("badges:credential_revocation_list"),
+        "type": "1EdTechRevocationList",
+    }
     return document
 
 

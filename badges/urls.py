@@ -11,6 +11,11 @@ urlpatterns = [
     path("ob/badges/<uuid:entity_id>", views.badge_class, name="badge_class"),
     path("ob/badges/<uuid:entity_id>/image", views.badge_image, name="badge_image"),
     path("ob/revocations", views.revocation_list, name="revocation_list"),
+    path(
+        "ob/credential-revocations",
+        views.credential_revocation_list,
+        name="credential_revocation_list",
+    ),
     path("awards/<uuid:entity_id>", views.award, name="award"),
     path("awards/<uuid:entity_id>/badge.png", views.award_png, name="award_png"),
     path("awards/<uuid:entity_id>/badge.svg", views.award_svg, name="award_svg"),

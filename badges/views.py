@@ -78,6 +78,11 @@ def revocation_list(request):
     return json_ld(documents.revocation_list(revoked))
 
 
+def credential_revocation_list(request):
+    revoked = Award.objects.filter(revoked_at__isnull=False).order_by("revoked_at")
+    return json_ld(documents.credential_revocation_list(revoked))
+
+
 def wants_json(request):
     """Tell whether a client asked for JSON rather than a web page."""
     accept = request.headers.get("Accept", "")

@@ -1,6 +1,8 @@
 from django.shortcuts import render
 
+from badges.models import Award, BadgeClass, Claim
 from employers.permissions import is_owner
+from employers.roles import can_manage
 from pledges.models import Pledge
 
 
@@ -16,5 +18,9 @@ def home(request):
         "history": employer.pledges.prefetch_related("events__actor"),
         "is_owner": is_owner(request.user, employer),
         "members": employer.user_set.order_by("email"),
+        "can_manage": can_manage(request.user, employer),
+        "badge_count": BadgeClass.objects.current().count(),
+        "award_count": Award.objects.count(),
+        "pending_claims": Claim.objects.filter(status=Claim.Status.PENDING).count(),
     }
     return render(request, "employers/dashboard.html", context)
