@@ -26,7 +26,7 @@ def pdf_text(data):
 def signed(make_employer, django_capture_on_commit_callbacks):
     """An employer whose pledge was signed and committed, mail delivered."""
     with django_capture_on_commit_callbacks(execute=True):
-        employer = make_employer(name="Acme Repairs", slug="acme")
+        employer = make_employer(name="Tom & Jerry's Repairs", slug="acme")
     return employer
 
 
@@ -36,18 +36,20 @@ def test_signing_sends_one_confirmation_with_text_html_and_the_certificate(signe
 
     assert message.to == [signed.owner.email]
     assert message.subject == (
-        "Acme Repairs has signed the Cambridge Region of Learning pledge"
+        "Tom & Jerry's Repairs has signed the Cambridge Region of Learning pledge"
     )
     assert "Recognise digital badges when we recruit" in message.body
     assert "http://acme.localhost:8000/" in message.body
     html, kind = message.alternatives[0]
     assert kind == "text/html"
     assert "<li>Create in-house badges for our staff</li>" in html
+    assert "Tom &amp; Jerry&#x27;s Repairs" in html
+    assert "Tom & Jerry's Repairs" in message.body
     ((name, content, mimetype),) = message.attachments
     assert (name, mimetype) == ("pledge-certificate-acme.pdf", "application/pdf")
     reader, text = pdf_text(content)
     assert len(reader.pages) == 1
-    assert "Acme Repairs" in text
+    assert "Tom & Jerry's Repairs" in text
     assert "Recognise digital badges when we recruit" in text
     assert f"{pledge.signed_at:%-d %B %Y}" in text
     assert "CAMBRIDGE REGION OF LEARNING" in text  # set in capitals by the CSS

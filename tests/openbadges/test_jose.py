@@ -8,7 +8,7 @@ import json
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from openbadges.jose import (
     SignatureError,
@@ -200,3 +200,13 @@ def test_verify_jws_refuses_a_key_not_published_for_signing(key):
 
     with pytest.raises(SignatureError, match="signatures"):
         verify_jws(sign_jwt(CLAIMS, private_pem, "k"), {**jwk, "use": "enc"})
+
+
+@pytest.mark.filterwarnings("ignore:The RSA key is 1024 bits")
+def test_verify_jws_refuses_a_short_rsa_key():
+    # A breakable key is the point: the verifier must refuse it.
+    short = rsa.generate_private_key(65537, 1024)  # noqa: S505
+    token = jwt.encode(CLAIMS, short, algorithm="RS256")
+
+    with pytest.raises(SignatureError, match="too short"):
+        verify_jws(token, short.public_key())
