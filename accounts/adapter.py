@@ -2,6 +2,7 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
@@ -69,12 +70,22 @@ class AccountAdapter(DefaultAccountAdapter):
             return HttpResponseRedirect(reverse("account_login"))
         return super().pre_login(request, user, **kwargs)
 
+    def get_login_redirect_url(self, request):
+        """After signing in on the public site, go where there is work to do."""
+        if not on_public_site(request):
+            return super().get_login_redirect_url(request)
+        if request.user.tenants.employers().exists():
+            return reverse("accounts:employers")
+        return reverse("pledges:sign")
+
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
         context = {
             "request": request,
             "email": email,
             "current_site": get_current_site(request),
+            "programme_name": settings.PROGRAMME_NAME,
+            "portal_url": settings.PORTAL_URL,
             **context,
         }
         message = self.render_mail(template_prefix, email, context)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.images import clean_badge_image
 from badges.models import BadgeClass, Invitation
+from core.validators import reject_invisible_characters
 
 EVIDENCE_SIGNATURES = {
     b"%PDF-": "pdf",
@@ -47,6 +48,11 @@ class BadgeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["tags"] = ", ".join(self.instance.tags)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        reject_invisible_characters(name)
+        return name
 
     def clean_tags(self):
         tags = [tag.strip() for tag in self.cleaned_data["tags"].split(",")]

@@ -16,7 +16,7 @@ REMINDER_DAYS = 30
 
 def get_or_reject(model, pk, **filters):
     """Return the row a task argument names, or raise InvalidTaskArguments."""
-    if not isinstance(pk, int):
+    if type(pk) is not int:
         raise InvalidTaskArguments(f"{model.__name__} id must be an integer: {pk!r}")
     row = model.objects.filter(pk=pk, **filters).first()
     if row is None:

@@ -18,7 +18,7 @@ class DomainInline(admin.TabularInline):
 class EmployerAdmin(admin.ModelAdmin):
     list_display = [
         "name",
-        "slug",
+        "address",
         "primary_domain",
         "owner",
         "district",
@@ -64,10 +64,18 @@ class EmployerAdmin(admin.ModelAdmin):
             .prefetch_related("domains", "pledges")
         )
 
+    def has_add_permission(self, request):
+        # Employers join by signing the pledge, which creates their schema.
+        return False
+
     def has_delete_permission(self, request, obj=None):
         # Deleting drops the employer's schema and every record in it; the
         # programme suspends employers instead.
         return False
+
+    @admin.display(description="address", ordering="slug")
+    def address(self, employer):
+        return employer.slug
 
     @admin.display(description="domain")
     def primary_domain(self, employer):

@@ -11,7 +11,7 @@ RESERVED_SLUGS = frozenset(
     """
     about account accounts admin api app assets auth badge badges blog cdn
     council dashboard dev docs email employer employers ftp health help
-    imap jobs login logout mail media news pledge pledges pop portal public
+    imap jobs localhost login logout mail media news pledge pledges pop portal public
     register root security signup smtp static staging status support test
     wall webmail www
     """.split()

@@ -69,13 +69,19 @@ class PledgeAdmin(admin.ModelAdmin):
     search_fields = ["employer__name", "signed_by__email", "public_statement"]
     date_hierarchy = "signed_at"
     list_select_related = ["employer", "signed_by"]
+    # A pledge is the employer's own word: the programme team reads it here,
+    # and only the employer changes it, so that its history stays whole.
     readonly_fields = [
         "employer",
+        "status",
+        *COMMITMENTS,
+        "public_statement",
         "signed_by",
         "signed_at",
         "updated_at",
         "withdrawn_at",
         "withdrawn_by",
+        "withdrawal_reason",
         "confirmation_sent_at",
     ]
     inlines = [PledgeEventInline]

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import reject_invisible_characters
 from employers.models import District, Domain, Employer, Sector, SizeBand
 from employers.validators import (
     SLUG_MAX_LENGTH,
@@ -103,7 +104,19 @@ class SignPledgeForm(CommitmentsMixin, forms.Form):
     )
 
     def clean_name(self):
-        return " ".join(self.cleaned_data["name"].split())
+        name = " ".join(self.cleaned_data["name"].split())
+        reject_invisible_characters(name)
+        return name
+
+    def clean_contact_name(self):
+        name = self.cleaned_data["contact_name"]
+        reject_invisible_characters(name)
+        return name
+
+    def clean_public_statement(self):
+        statement = self.cleaned_data["public_statement"]
+        reject_invisible_characters(statement)
+        return statement
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()
@@ -156,6 +169,7 @@ class UpdatePledgeForm(CommitmentsMixin, forms.ModelForm):
 
     def clean_public_statement(self):
         statement = self.cleaned_data["public_statement"]
+        reject_invisible_characters(statement)
         if len(statement) > STATEMENT_MAX_LENGTH:
             raise forms.ValidationError(
                 "Keep the statement to %(max)d characters or fewer.",

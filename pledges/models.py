@@ -75,6 +75,9 @@ class Pledge(models.Model):
     confirmation_sent_at = models.DateTimeField(
         _("confirmation sent at"), null=True, blank=True
     )
+    confirmation_requeued_at = models.DateTimeField(
+        _("confirmation queued again at"), null=True, blank=True
+    )
 
     objects = PledgeQuerySet.as_manager()
 

@@ -70,6 +70,30 @@ def sign_pledge(*, owner, name, slug, employer_data, pledge_data):
     return pledge
 
 
+def renew_pledge(employer, *, actor, data):
+    """Sign the pledge again after a withdrawal: a new pledge, a new history."""
+    from pledges.tasks import send_pledge_confirmation
+
+    with transaction.atomic():
+        if employer.pledges.active().exists():
+            return employer.pledges.active().get()
+        pledge = Pledge.objects.create(employer=employer, signed_by=actor, **data)
+        PledgeEvent.objects.create(
+            pledge=pledge, kind=PledgeEvent.Kind.SIGNED, actor=actor, changes=data
+        )
+        queue_after_commit(
+            send_pledge_confirmation, pledge.pk, schema_name=employer.schema_name
+        )
+    logger.info("pledge signed again employer=%s pledge=%s", employer.pk, pledge.pk)
+    return pledge
+
+
+def signed_today(owner):
+    """Count the employers an account has created in the last day."""
+    since = timezone.now() - timezone.timedelta(days=1)
+    return owner.tenants.employers().filter(owner=owner, created__gte=since).count()
+
+
 def update_pledge(pledge, *, actor, data):
     """Change a pledge's commitments or statement, keeping the history."""
     with transaction.atomic():
@@ -163,9 +187,14 @@ def send_confirmation(pledge):
 
 
 def unconfirmed_pledges(older_than, newer_than):
-    """Active pledges whose confirmation has not gone out in that window."""
+    """Active pledges whose confirmation has not gone out, not yet queued again.
+
+    Each is queued again once only: a confirmation that still fails after
+    that is in the failed tasks for the programme team, not in a loop.
+    """
     return Pledge.objects.active().filter(
         confirmation_sent_at__isnull=True,
+        confirmation_requeued_at__isnull=True,
         signed_at__lt=older_than,
         signed_at__gt=newer_than,
     )

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 @shared_task(base=TenantTask)
 def send_pledge_confirmation(schema_name, pledge_id):
     """Send a pledge's confirmation email, in the schema of its employer."""
-    if not isinstance(pledge_id, int):
+    if type(pledge_id) is not int:
         raise InvalidTaskArguments(f"pledge id must be an integer: {pledge_id!r}")
 
     pledge = (
@@ -38,4 +38,5 @@ def queue_unsent_confirmations():
 
     for pledge in pledges:
         logger.warning("confirmation of pledge=%s not sent; queueing again", pledge.pk)
+        Pledge.objects.filter(pk=pledge.pk).update(confirmation_requeued_at=now)
         send_pledge_confirmation.delay(pledge.employer.schema_name, pledge.pk)

@@ -7,5 +7,6 @@ app_name = "pledges"
 urlpatterns = [
     path("edit/", views.edit, name="edit"),
     path("withdraw/", views.withdraw, name="withdraw"),
+    path("renew/", views.renew, name="renew"),
     path("certificate.pdf", views.certificate, name="certificate"),
 ]

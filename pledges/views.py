@@ -50,11 +50,22 @@ def wall(request):
     return render(request, "pledges/wall.html", context)
 
 
+# Each signature creates a schema; a person signs for a few organisations at
+# most, and a script signing for hundreds is stopped here.
+SIGNINGS_PER_DAY = 3
+
+
 @login_required
 def sign(request):
     """Sign the pledge: creates the employer's site and sends the owner there."""
     if request.method == "POST":
         form = SignPledgeForm(request.POST)
+        if services.signed_today(request.user) >= SIGNINGS_PER_DAY:
+            form.add_error(
+                None,
+                f"You have signed for {SIGNINGS_PER_DAY} organisations today. "
+                "To sign for more, please contact the programme team.",
+            )
         if form.is_valid():
             try:
                 pledge = services.sign_pledge(
@@ -99,6 +110,26 @@ def edit(request):
         return redirect("employers:dashboard")
 
     return render(request, "pledges/pledge_edit.html", {"form": form})
+
+
+@owner_required
+def renew(request):
+    """Sign the pledge again after withdrawing it."""
+    employer = request.tenant
+    if current_pledge(employer) is not None:
+        return redirect("employers:dashboard")
+
+    last = employer.pledges.order_by("-signed_at").first()
+    form = UpdatePledgeForm(request.POST or None, instance=Pledge(employer=employer))
+    if request.method == "GET" and last is not None:
+        form = UpdatePledgeForm(
+            initial={field: getattr(last, field) for field in form.fields}
+        )
+    if request.method == "POST" and form.is_valid():
+        services.renew_pledge(employer, actor=request.user, data=form.cleaned_data)
+        messages.success(request, "Thank you: your pledge is signed again.")
+        return redirect("employers:dashboard")
+    return render(request, "pledges/pledge_renew.html", {"form": form})
 
 
 @owner_required

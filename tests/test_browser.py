@@ -70,7 +70,8 @@ def test_an_employer_signs_up_signs_the_pledge_and_lands_on_its_own_site(
     page.goto(link.group())
     page.get_by_role("button", name="Confirm").click()
 
-    page.goto(portal + "/sign/")
+    # Confirming signs the person in and takes them on to the pledge form.
+    page.wait_for_url(portal + "/sign/")
     page.fill("#id_name", "Chesterton Cycles")
     assert page.input_value("#id_slug") == "chesterton-cycles"
     page.select_option("#id_sector", "hospitality")

@@ -95,7 +95,7 @@ def test_withdrawing_takes_the_pledge_off_the_wall_and_keeps_it(
     assert "Acme Repairs" not in public_client.get("/wall/").content.decode()
     dashboard = owner_client.get("/").content.decode()
     assert "has withdrawn its pledge" in dashboard
-    assert "Withdrawn by" in dashboard or "Withdrawn" in dashboard
+    assert "Sign the pledge again" in dashboard
 
 
 def test_the_certificate_downloads_as_a_pdf(owner_client):
@@ -119,3 +119,54 @@ def test_visitors_see_the_employers_public_pledge_not_its_dashboard(
     assert "signed the Cambridge Region of Learning employer pledge" in content
     assert "Download the certificate" not in content
     assert site_client(employer).get("/pledge/edit/").status_code == HTTPStatus.FOUND
+
+
+def test_an_owner_signs_again_after_withdrawing(
+    owner_client, employer, public_client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    owner_client.post("/pledge/withdraw/", {"confirm": "on"})
+    form = owner_client.get("/pledge/renew/").context["form"]
+    assert form.initial["recognise_in_recruitment"] is True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(
+            "/pledge/renew/", {"mark_job_adverts": "on", "public_statement": "Back"}
+        )
+
+    statuses = list(
+        employer.pledges.order_by("signed_at").values_list("status", flat=True)
+    )
+    assert statuses == ["withdrawn", "active"]
+    assert employer.pledges.active().get().mark_job_adverts
+    assert "Back" in public_client.get("/wall/").content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_signing_for_many_organisations_in_a_day_is_stopped(make_user, make_employer):
+    from django.test import Client
+
+    from pledges.views import SIGNINGS_PER_DAY
+
+    owner = make_user()
+    for _ in range(SIGNINGS_PER_DAY):
+        make_employer(owner=owner)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(owner)
+
+    response = client.post(
+        "/sign/",
+        {
+            "name": "One Too Many",
+            "sector": "other",
+            "size_band": "1-9",
+            "district": "fenland",
+            "contact_name": "A",
+            "contact_email": "a@example.org",
+            "recognise_in_recruitment": "on",
+        },
+    )
+
+    assert "please contact the programme team" in response.content.decode()
+    assert not owner.tenants.filter(name="One Too Many").exists()

@@ -142,6 +142,18 @@ def test_a_pledge_needs_at_least_one_commitment(signer_client):
 
 
 @pytest.mark.parametrize(
+    "name", ["\u202eevil\u200b Ltd", "Zero\u200bWidth", "Bidi\u2066Ltd"]
+)
+def test_names_with_invisible_characters_are_refused(signer_client, name):
+    response = signer_client.post("/sign/", {**VALID_FORM, "name": name})
+
+    assert response.context["form"].errors["name"] == [
+        "Remove the invisible formatting characters (such as direction marks or "
+        "zero-width spaces) from this text."
+    ]
+
+
+@pytest.mark.parametrize(
     ("postcode", "error"),
     [
         ("SW1A 1AA", "enter a CB, PE, SG8 or SG19 postcode."),

@@ -37,6 +37,12 @@ def test_the_worker_sends_the_confirmation_with_its_certificate(
     assert pdf.startswith(b"%PDF-")
     pledge = wait_for_confirmation(employer)
     assert pledge.confirmation_sent_at is not None
+    # Celery's own line for the task names the employer it worked for.
+    assert re.search(
+        r"tenant=employer_acme .*Task pledges\.tasks\.send_pledge_confirmation\[\S+\] "
+        r"succeeded",
+        celery_worker.read_text(),
+    )
 
 
 def test_a_refused_message_is_retried_until_it_goes(

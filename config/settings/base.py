@@ -250,7 +250,7 @@ BADGE_KEY_ENCRYPTION_KEY = env("BADGE_KEY_ENCRYPTION_KEY")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant": {"()": "django_tenants.log.TenantContextFilter"}},
+    "filters": {"tenant": {"()": "core.logging.TenantFilter"}},
     "formatters": {
         "logfmt": {
             "format": (
