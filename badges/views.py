@@ -84,11 +84,9 @@ def credential_revocation_list(request):
 
 
 def wants_json(request):
-    """Tell whether a client asked for JSON rather than a web page."""
-    accept = request.headers.get("Accept", "")
-    if not accept or "text/html" not in accept:
-        return True
-    return accept.find("json") != -1 and accept.find("json") < accept.find("text/html")
+    """Tell whether a client prefers JSON to a web page (browsers do not)."""
+    offered = [JSON_LD, "application/json", "text/html"]
+    return request.get_preferred_type(offered) != "text/html"
 
 
 def award(request, entity_id):

@@ -273,3 +273,22 @@ def test_expiry_reminders_go_once_thirty_days_ahead(employer, badge):
     (email,) = mail.outbox
     assert email.to == ["a@x.example"]
     assert "expires on" in email.subject
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("*/*", "application/ld+json"),
+        ("", "application/ld+json"),
+        ("application/json", "application/ld+json"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html; charset=utf-8"),
+    ],
+)
+def test_the_award_address_answers_what_the_client_asks_for(
+    employer, award, site_client, accept, content_type
+):
+    response = site_client(employer).get(
+        f"/awards/{award.entity_id}", HTTP_ACCEPT=accept
+    )
+
+    assert response["Content-Type"] == content_type
