@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from badges import documents, images
 from badges.keys import sign_credential
 from core.pdf import render_pdf
+from employers.models import current_employer
 from openbadges.baking import bake_png, bake_svg
 
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
@@ -38,7 +39,7 @@ def baked_svg(award):
 
 def credential_jwt(award):
     """Return the award as an Open Badges 3.0 credential, signed as a VC-JWT."""
-    return sign_credential(documents.credential_claims(award), award.badge_employer)
+    return sign_credential(documents.credential_claims(award), current_employer())
 
 
 def baked_credential_png(award):
@@ -52,7 +53,7 @@ def baked_credential_png(award):
 
 def linkedin_url(award):
     """Return LinkedIn's "add to profile" link, filled in with the award."""
-    employer = award.badge_employer
+    employer = current_employer()
     params = {
         "startTask": "CERTIFICATION_NAME",
         "name": award.badge.name,
@@ -75,7 +76,7 @@ def certificate_pdf(award):
             "programme_name": settings.PROGRAMME_NAME,
             "award": award,
             "badge": award.badge,
-            "employer": award.badge_employer,
+            "employer": current_employer(),
             "verify_url": documents.assertion_id(award),
         },
     )

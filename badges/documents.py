@@ -5,7 +5,7 @@ verification) and the issuer's RevocationList. Open Badges 3.0: each award as
 an OpenBadgeCredential, signed as a VC-JWT by ``badges.keys``.
 """
 
-from django.db import connection
+from employers.models import current_employer
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 OB3_CONTEXT = [
@@ -14,33 +14,29 @@ OB3_CONTEXT = [
 ]
 
 
-def employer():
-    return connection.tenant
-
-
 def iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def issuer_id():
-    return employer().url_for("badges:issuer")
+    return current_employer().url_for("badges:issuer")
 
 
 def badge_class_id(badge):
-    return employer().url_for("badges:badge_class", entity_id=badge.entity_id)
+    return current_employer().url_for("badges:badge_class", entity_id=badge.entity_id)
 
 
 def badge_image_url(badge):
-    return employer().url_for("badges:badge_image", entity_id=badge.entity_id)
+    return current_employer().url_for("badges:badge_image", entity_id=badge.entity_id)
 
 
 def assertion_id(award):
-    return employer().url_for("badges:award", entity_id=award.entity_id)
+    return current_employer().url_for("badges:award", entity_id=award.entity_id)
 
 
 def issuer_profile(keys=()):
     """Return the employer's Issuer profile, with its public signing keys."""
-    current = employer()
+    current = current_employer()
     profile = {
         "@context": OB2_CONTEXT,
         "type": "Issuer",
@@ -123,7 +119,7 @@ def revocation_list(revoked_awards):
     return {
         "@context": OB2_CONTEXT,
         "type": "RevocationList",
-        "id": employer().url_for("badges:revocation_list"),
+        "id": current_employer().url_for("badges:revocation_list"),
         "issuer": issuer_id(),
         "revokedAssertions": [
             {"id": assertion_id(award), "revocationReason": award.revocation_reason}
@@ -135,7 +131,7 @@ def revocation_list(revoked_awards):
 def credential_revocation_list(revoked_awards):
     """Return the 1EdTech revocation list that 3.0 credentials point to."""
     return {
-        "id": employer().url_for("badges:credential_revocation_list"),
+        "id": current_employer().url_for("badges:credential_revocation_list"),
         "issuer": issuer_id(),
         "revokedCredentials": [
             {
@@ -163,7 +159,11 @@ def credential(award):
         "@context": OB3_CONTEXT,
         "id": assertion_id(award),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer_id(), "type": ["Profile"], "name": employer().name},
+        "issuer": {
+            "id": issuer_id(),
+            "type": ["Profile"],
+            "name": current_employer().name,
+        },
         "validFrom": iso(award.issued_at),
         "name": badge.name,
         "credentialSubject": {
@@ -185,7 +185,7 @@ def credential(award):
     if items := evidence(award):
         document["evidence"] = items
     document["credentialStatus"] = {
-        "id": employer().url_for("badges:credential_revocation_list"),
+        "id": current_employer().url_for("badges:credential_revocation_list"),
         "type": "1EdTechRevocationList",
     }
     return document

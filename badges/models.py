@@ -246,11 +246,6 @@ class Award(models.Model):
         return self.issued_at + timedelta(days=days) if days else None
 
     @property
-    def badge_employer(self):
-        """The employer whose schema this award lives in."""
-        return connection.tenant
-
-    @property
     def identity_hash(self):
         return hash_identity(self.recipient_email, self.salt)
 

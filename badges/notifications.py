@@ -10,6 +10,7 @@ from django.utils import timezone
 from badges import artefacts, documents, services
 from badges.models import Award
 from core.emails import render_email, send_once
+from employers.models import current_employer
 
 
 def base_context(employer):
@@ -22,7 +23,7 @@ def base_context(employer):
 
 def send_award_email(award):
     """Email the holder their badge: baked PNG, PDF certificate and links."""
-    employer = award.badge_employer
+    employer = current_employer()
 
     def build():
         context = {
@@ -50,7 +51,7 @@ def send_award_email(award):
 
 def send_claim_decision_email(claim):
     """Tell a claimant their claim was declined (approval sends the award)."""
-    employer = services.current_employer()
+    employer = current_employer()
 
     def build():
         context = {**base_context(employer), "claim": claim, "badge": claim.badge}
@@ -62,7 +63,7 @@ def send_claim_decision_email(claim):
 
 
 def send_invitation_email(invitation):
-    employer = services.current_employer()
+    employer = current_employer()
 
     def build():
         token = services.invitation_token(invitation)
@@ -78,7 +79,7 @@ def send_invitation_email(invitation):
 
 def send_expiry_reminder(award):
     """Remind a holder that their badge expires soon, once per award."""
-    employer = award.badge_employer
+    employer = current_employer()
 
     def build():
         context = {

@@ -26,6 +26,7 @@ from badges.models import (
 )
 from core.tasks import queue_after_commit
 from employers import roles
+from employers.models import current_employer
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +34,6 @@ INVITATION_SALT = "badges.invitation"
 INVITATION_DAYS = 14
 BULK_MAX_ROWS = 5000
 BULK_BATCH = 100
-
-
-def current_employer():
-    return connection.tenant
 
 
 # --- Badge definitions -----------------------------------------------------

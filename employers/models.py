@@ -1,10 +1,19 @@
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin
 from django_tenants.utils import get_public_schema_name
 from tenant_users.tenants.models import TenantBase
+
+
+def current_employer():
+    """Return the employer whose schema the connection is in now.
+
+    Set by django-tenants for a request to the employer's site and by
+    ``core.tasks.TenantTask`` for a task.
+    """
+    return connection.tenant
 
 
 class District(models.TextChoices):
