@@ -1,5 +1,6 @@
 """Badge images: checking uploads, a default design, and PNG renditions."""
 
+import functools
 import io
 import logging
 from xml.sax.saxutils import escape
@@ -8,6 +9,7 @@ import cairosvg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection
 from PIL import Image, UnidentifiedImageError
 
 from openbadges.baking import BakingError, sanitise_svg
@@ -75,8 +77,18 @@ height="{RENDER_SIDE}" viewBox="0 0 400 400">
 
 
 def png_rendition(badge):
-    """Return the badge's image as PNG bytes, rendering an SVG if need be."""
-    with badge.image.open("rb") as image:
+    """Return the badge's image as PNG bytes, rendering an SVG if need be.
+
+    Every award of a badge bakes the same picture, so the rendition is kept
+    per worker process. The key holds the schema and the stored file's name,
+    which is new whenever the image is replaced.
+    """
+    return _rendition(connection.schema_name, badge.image.name, badge.image.storage)
+
+
+@functools.lru_cache(maxsize=128)
+def _rendition(schema_name, name, storage):
+    with storage.open(name, "rb") as image:
         data = image.read()
     if data.startswith(PNG_SIGNATURE):
         return data
