@@ -10,6 +10,7 @@ admin.site.unregister(Group)
 
 urlpatterns = [
     path("", include("pledges.urls")),
+    path("jobs/", include("jobboard.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),

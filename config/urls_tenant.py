@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("employers.urls")),
     path("pledge/", include("pledges.urls_tenant")),
     path("", include("badges.urls")),
+    path("", include("recruitment.urls")),
     path("accounts/", include(account_urls)),
     path("", include("accounts.urls_tenant")),
 ]

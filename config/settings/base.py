@@ -52,6 +52,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "jobboard",
 ]
 
 # Apps whose tables exist in every employer's schema. Sessions are here too,
@@ -158,6 +159,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "badges.tasks.queue_expiry_reminders",
         "schedule": 6 * 60 * 60,
     },
+    "requeue-lost-badge-verifications": {
+        "task": "recruitment.tasks.queue_stale_verifications",
+        "schedule": 15 * 60,
+    },
+    "close-adverts-past-their-closing-date": {
+        "task": "jobboard.tasks.queue_closing_of_past_adverts",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Email --------------------------------------------------------------------
@@ -243,6 +252,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # private signing key at rest. Losing it means re-issuing keys; keep it with
 # the other secrets.
 BADGE_KEY_ENCRYPTION_KEY = env("BADGE_KEY_ENCRYPTION_KEY")
+
+# --- Verifying presented badges ------------------------------------------------
+
+# Badges applicants present link to documents on the web, fetched only from
+# public addresses; tests serve them on loopback and set this.
+BADGE_FETCH_ALLOW_LOOPBACK = env.bool("BADGE_FETCH_ALLOW_LOOPBACK", default=False)
 
 # --- Logging ----------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
 """Fill an empty portal with demo employers, pledges and accounts."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.models import User
@@ -10,7 +13,10 @@ from badges import services as badge_services
 from badges.models import BadgeClass
 from employers.models import Employer
 from employers.services import create_programme_admin, ensure_public_site
+from jobboard.models import RecognisedBadge
 from pledges.services import sign_pledge
+from recruitment import services as recruitment_services
+from recruitment.models import AcceptedBadge, Advert
 
 DEMO_PASSWORD = "pledge-demo-2026"
 ADMIN_EMAIL = "team@region-of-learning.example"
@@ -128,6 +134,38 @@ DEMO_EMPLOYERS = [
     },
 ]
 
+# Adverts: fields, own badges and catalogue badges, each (name, required).
+COUNCIL_ADVERTS = [
+    (
+        {
+            "title": "Customer Service Adviser",
+            "description": (
+                "Help residents by phone and face to face at Mandela House: "
+                "council tax, housing and waste questions, answered first time."
+            ),
+            "location": "Mandela House, Cambridge",
+            "hours": "Full time, 37 hours a week",
+            "salary": "£24,790 to £26,409",
+        },
+        [("Customer Service Award", True), ("Embracing Change Award", False)],
+        [("Employability Skills (Level 1)", False)],
+    ),
+    (
+        {
+            "title": "Youth Support Worker",
+            "description": (
+                "Run evening sessions at the council's youth clubs, plan "
+                "activities with young people and keep them safe."
+            ),
+            "location": "Abbey and Arbury youth centres",
+            "hours": "Part time, 15 hours a week, evenings",
+            "salary": "",
+        },
+        [],
+        [("Youth Work Volunteer", True), ("Employability Skills (Level 1)", False)],
+    ),
+]
+
 
 def verified_user(full_name, email, password):
     user = User.objects.filter(email=email).first() or User.objects.create_user(
@@ -168,6 +206,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Signed the pledge for {demo['name']}.")
 
         self.add_council_badges()
+        self.add_council_adverts()
 
         self.print_credentials()
 
@@ -197,6 +236,34 @@ class Command(BaseCommand):
                     evidence_narrative="Thanked by residents for help at the "
                     "Mandela House customer service centre.",
                 )
+
+    def add_council_adverts(self):
+        """Open two council adverts that accept its own and catalogue badges."""
+        council = Employer.objects.get(slug="cambridge-city-council")
+        with tenant_context(council):
+            for advert_data, own, catalogue in COUNCIL_ADVERTS:
+                if Advert.objects.filter(title=advert_data["title"]).exists():
+                    continue
+                closes_on = timezone.localdate() + timedelta(days=45)
+                advert = recruitment_services.create_advert(
+                    data={**advert_data, "closes_on": closes_on}
+                )
+                for name, required in own:
+                    recruitment_services.accept_badge(
+                        advert,
+                        kind=AcceptedBadge.Kind.OWN,
+                        required=required,
+                        badge=BadgeClass.objects.get(name=name),
+                    )
+                for name, required in catalogue:
+                    recruitment_services.accept_badge(
+                        advert,
+                        kind=AcceptedBadge.Kind.CATALOGUE,
+                        required=required,
+                        entry=RecognisedBadge.objects.get(name=name),
+                    )
+                recruitment_services.open_advert(advert)
+                self.stdout.write(f"Opened the advert {advert.title}.")
 
     def print_credentials(self):
         write = self.stdout.write

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobboardConfig(AppConfig):
+    name = "jobboard"
+    verbose_name = "Job board"

@@ -1,0 +1,353 @@
+import csv
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from employers.permissions import manager_required
+from employers.roles import can_manage
+from recruitment import services
+from recruitment.forms import (
+    AcceptedBadgeForm,
+    AdvertForm,
+    ApplicationFilterForm,
+    ApplicationForm,
+)
+from recruitment.models import AcceptedBadge, Advert, Application, PresentedBadge
+
+logger = logging.getLogger(__name__)
+
+FILE_TYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "json": "application/json",
+    "jwt": "application/jwt",
+    "jws": "application/jose",
+}
+
+
+def accepted_badges_of(advert):
+    return list(advert.accepted_badges.select_related("badge"))
+
+
+# --- Public pages -------------------------------------------------------------
+
+
+def advert_list(request):
+    """The employer's open adverts."""
+    adverts = Advert.objects.open().order_by("closes_on")
+    return render(request, "recruitment/advert_list.html", {"adverts": adverts})
+
+
+def visible_advert(request, entity_id):
+    """Return an advert the public may see; managers also see drafts."""
+    advert = get_object_or_404(Advert, entity_id=entity_id)
+    if not advert.is_open and not can_manage(request.user, request.tenant):
+        raise Http404("This advert is not open.")
+    return advert
+
+
+def advert_detail(request, entity_id):
+    advert = visible_advert(request, entity_id)
+    context = {"advert": advert, "accepted": accepted_badges_of(advert)}
+    return render(request, "recruitment/advert_detail.html", context)
+
+
+def advert_apply(request, entity_id):
+    advert = visible_advert(request, entity_id)
+    if not advert.accepts_applications():
+        messages.error(request, "This advert is closed to applications.")
+        return redirect("recruitment:advert", entity_id=advert.entity_id)
+
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.full_name, "email": request.user.email}
+    form = ApplicationForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.submit_application(
+                advert=advert,
+                name=data["name"],
+                email=data["email"],
+                message=data["message"],
+                recipient_id=data["recipient_id"],
+                presented=data["presented"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(
+                "recruitment:application_status", entity_id=application.entity_id
+            )
+
+    context = {"advert": advert, "accepted": accepted_badges_of(advert), "form": form}
+    return render(request, "recruitment/application_form.html", context)
+
+
+def presented_result(presented):
+    return {
+        "id": presented.pk,
+        "label": presented.label,
+        "done": presented.status == PresentedBadge.Status.DONE,
+        "result": presented.result,
+        "result_label": presented.result_label,
+        "reason": presented.reason,
+        "badge_name": presented.badge_name,
+        "issuer_name": presented.issuer_name,
+        "checked_at": presented.checked_at.isoformat() if presented.checked_at else "",
+    }
+
+
+def application_status(request, entity_id):
+    """The applicant's own page: their key is the unguessable entity id."""
+    application = get_object_or_404(
+        Application.objects.select_related("advert"), entity_id=entity_id
+    )
+    context = {"application": application, "badges": application.badges.all()}
+    return render(request, "recruitment/application_status.html", context)
+
+
+def application_results(request, entity_id):
+    """What the applicant's page polls for: each badge's check as it completes."""
+    application = get_object_or_404(Application, entity_id=entity_id)
+    badges = [presented_result(badge) for badge in application.badges.all()]
+    return JsonResponse(
+        {
+            "status": application.get_status_display(),
+            "badges": badges,
+            "done": all(badge["done"] for badge in badges),
+        }
+    )
+
+
+# --- Managers: adverts --------------------------------------------------------
+
+
+@manager_required
+def advert_manage_list(request):
+    adverts = Advert.objects.all()
+    return render(request, "recruitment/advert_manage_list.html", {"adverts": adverts})
+
+
+@manager_required
+def advert_create(request):
+    form = AdvertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        advert = services.create_advert(data=form.cleaned_data)
+        messages.success(request, "Advert saved as a draft. Add the badges it accepts.")
+        return redirect("recruitment:advert_manage", entity_id=advert.entity_id)
+    return render(request, "recruitment/advert_form.html", {"form": form})
+
+
+@manager_required
+def advert_edit(request, entity_id):
+    advert = get_object_or_404(Advert, entity_id=entity_id)
+    form = AdvertForm(request.POST or None, instance=advert)
+    if request.method == "POST" and form.is_valid():
+        services.update_advert(advert, data=form.cleaned_data)
+        messages.success(request, "Advert saved.")
+        return redirect("recruitment:advert_manage", entity_id=advert.entity_id)
+    return render(
+        request, "recruitment/advert_form.html", {"form": form, "advert": advert}
+    )
+
+
+@manager_required
+def advert_manage(request, entity_id):
+    """An advert as its managers see it: accepted badges and how to add one."""
+    advert = get_object_or_404(Advert, entity_id=entity_id)
+    form = AcceptedBadgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        accepted = services.accept_badge(
+            advert,
+            kind=data["kind"],
+            required=data["required"],
+            badge=data["badge"],
+            entry=data["entry"],
+            url=data["url"],
+            name=data["name"],
+        )
+        messages.success(request, f"The advert now accepts “{accepted.name}”.")
+        return redirect("recruitment:advert_manage", entity_id=advert.entity_id)
+
+    context = {
+        "advert": advert,
+        "accepted": accepted_badges_of(advert),
+        "form": form,
+        "application_count": advert.applications.count(),
+    }
+    return render(request, "recruitment/advert_manage.html", context)
+
+
+@manager_required
+@require_POST
+def advert_status(request, entity_id):
+    advert = get_object_or_404(Advert, entity_id=entity_id)
+    try:
+        if request.POST.get("action") == "open":
+            services.open_advert(advert)
+            messages.success(request, "The advert is open and on the job board.")
+        else:
+            services.close_advert(advert)
+            messages.success(request, "The advert is closed.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("recruitment:advert_manage", entity_id=advert.entity_id)
+
+
+@manager_required
+@require_POST
+def accepted_badge_remove(request, entity_id, pk):
+    accepted = get_object_or_404(
+        AcceptedBadge.objects.select_related("advert"),
+        pk=pk,
+        advert__entity_id=entity_id,
+    )
+    services.remove_accepted_badge(accepted)
+    messages.success(request, f"“{accepted.name}” removed.")
+    return redirect("recruitment:advert_manage", entity_id=entity_id)
+
+
+# --- Managers: applications ---------------------------------------------------
+
+
+def matched_applications(advert, meets_required=False):
+    """Return (application, match) pairs for an advert, newest first."""
+    accepted = accepted_badges_of(advert)
+    applications = advert.applications.prefetch_related("badges")
+    pairs = [(app, services.match(app, accepted)) for app in applications]
+    if meets_required:
+        pairs = [(app, found) for app, found in pairs if found.meets_required]
+    return accepted, pairs
+
+
+@manager_required
+def application_list(request, entity_id):
+    advert = get_object_or_404(Advert, entity_id=entity_id)
+    form = ApplicationFilterForm(request.GET or None)
+    meets_required = form.is_valid() and form.cleaned_data["meets_required"]
+    accepted, pairs = matched_applications(advert, meets_required)
+    context = {
+        "advert": advert,
+        "accepted": accepted,
+        "pairs": pairs,
+        "form": form,
+        "meets_required": meets_required,
+    }
+    return render(request, "recruitment/application_list.html", context)
+
+
+CSV_COLUMNS = [
+    "name",
+    "email",
+    "received at",
+    "status",
+    "meets every required badge",
+    "required badges held",
+    "required badges missing",
+    "desirable badges held",
+    "verified badges",
+]
+
+
+@manager_required
+def application_csv(request, entity_id):
+    advert = get_object_or_404(Advert, entity_id=entity_id)
+    _accepted, pairs = matched_applications(advert)
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="applications-{advert.entity_id}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for application, found in pairs:
+        verified = [b.badge_name for b in application.badges.all() if b.is_verified]
+        writer.writerow(
+            [
+                safe_cell(application.name),
+                application.email,
+                application.created_at.isoformat(),
+                application.get_status_display(),
+                "yes" if found.meets_required else "no",
+                "; ".join(safe_cell(a.name) for a in found.required_met),
+                "; ".join(safe_cell(a.name) for a in found.required_missing),
+                found.desirable_count,
+                "; ".join(safe_cell(name) for name in verified),
+            ]
+        )
+    return response
+
+
+def safe_cell(text):
+    """Keep a spreadsheet from reading what someone typed as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def managed_application(entity_id):
+    return get_object_or_404(
+        Application.objects.select_related("advert"), entity_id=entity_id
+    )
+
+
+@manager_required
+def application_detail(request, entity_id):
+    application = managed_application(entity_id)
+    if request.method == "POST":
+        status = request.POST.get("status", "")
+        try:
+            services.set_application_status(application, status)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{application.name}: {application.get_status_display()}."
+            )
+        return redirect(
+            "recruitment:application_detail", entity_id=application.entity_id
+        )
+
+    accepted = accepted_badges_of(application.advert)
+    context = {
+        "application": application,
+        "badges": application.badges.all(),
+        "accepted": accepted,
+        "match": services.match(application, accepted),
+    }
+    return render(request, "recruitment/application_detail.html", context)
+
+
+@manager_required
+@require_POST
+def presented_rerun(request, entity_id, pk):
+    presented = get_object_or_404(
+        PresentedBadge, pk=pk, application__entity_id=entity_id
+    )
+    services.rerun_verification(presented)
+    messages.success(request, f"Checking “{presented.label}” again.")
+    return redirect("recruitment:application_detail", entity_id=entity_id)
+
+
+@manager_required
+def presented_file(request, entity_id, pk):
+    """Hand a manager the file an applicant uploaded, never for display."""
+    presented = get_object_or_404(
+        PresentedBadge, pk=pk, application__entity_id=entity_id
+    )
+    if not presented.file:
+        raise Http404("This badge was not uploaded as a file.")
+    extension = presented.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        presented.file.open("rb"),
+        content_type=FILE_TYPES.get(extension, "application/octet-stream"),
+        as_attachment=True,
+        filename=f"badge-{presented.pk}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,498 @@
+"""Applicants present badges; each is verified; managers see who holds what."""
+
+import csv
+import io
+import json
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+
+from recruitment.models import Application, PresentedBadge
+from tests.test_recruitment_helpers import SiteFetcher, award_png, make_advert
+
+APPLICANT = "ava@example.org"
+
+
+@pytest.fixture(autouse=True)
+def fetcher(monkeypatch):
+    """Fetch the portal's own documents through the test client."""
+    fetcher = SiteFetcher()
+    monkeypatch.setattr("recruitment.verification.make_fetcher", lambda: fetcher)
+    return fetcher
+
+
+@pytest.fixture
+def manager(employer, add_member):
+    return add_member(employer, role="manager", full_name="Mo Manager")
+
+
+@pytest.fixture
+def badge(employer, make_badge):
+    return make_badge(employer, name="Customer Service Award")
+
+
+@pytest.fixture
+def desirable(employer, make_badge):
+    return make_badge(employer, name="Net Zero Champion")
+
+
+@pytest.fixture
+def advert(employer, badge, desirable):
+    return make_advert(employer, accepts=[(badge, True), (desirable, False)])
+
+
+def apply(client, advert, capture, **fields):
+    data = {
+        "name": "Ava Applicant",
+        "email": APPLICANT,
+        "message": "I would love to help residents.",
+        **fields,
+    }
+    with capture(execute=True):
+        return client.post(f"/jobs/{advert.entity_id}/apply/", data)
+
+
+def only_application(employer):
+    with tenant_context(employer):
+        return Application.objects.prefetch_related("badges").get()
+
+
+def test_an_applicant_presents_a_baked_badge_and_sees_it_verified(
+    employer, advert, badge, site_client, django_capture_on_commit_callbacks
+):
+    png = award_png(employer, badge, APPLICANT)
+    client = site_client(employer)
+
+    response = apply(
+        client,
+        advert,
+        django_capture_on_commit_callbacks,
+        badge_files=[SimpleUploadedFile("my-badge.png", png, "image/png")],
+    )
+
+    application = only_application(employer)
+    assert response["Location"] == f"/applications/{application.entity_id}/"
+    (presented,) = application.badges.all()
+    assert presented.file.name.startswith(
+        f"tenants/{employer.schema_name}/applications/"
+    )
+    assert presented.status == PresentedBadge.Status.DONE
+    assert (presented.result, presented.format) == ("valid", "png-iTXt json")
+    assert presented.openbadges_version == "2.0"
+    assert presented.badge_name == "Customer Service Award"
+    assert presented.issuer_name == "Acme Repairs"
+    assert presented.issuer_id == "http://acme.localhost:8000/ob/issuer"
+    assert presented.recipient_matches is True
+    assert presented.checked_at is not None
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Verified" in page
+    assert "Customer Service Award — Acme Repairs" in page
+
+    (acknowledgement,) = mail.outbox
+    assert acknowledgement.to == [APPLICANT]
+    assert acknowledgement.subject == (
+        "Your application for Customer Service Adviser at Acme Repairs"
+    )
+    assert f"/applications/{application.entity_id}/" in acknowledgement.body
+
+
+def test_the_results_endpoint_reports_each_badge_as_it_completes(
+    employer, advert, badge, site_client, django_capture_on_commit_callbacks
+):
+    client = site_client(employer)
+    with tenant_context(employer):
+        from badges import documents, services
+
+        award = services.award_badge(
+            badge=badge,
+            recipient_name="Ava",
+            recipient_email=APPLICANT,
+            awarded_by=employer.owner,
+        )
+        hosted = documents.assertion_id(award)
+    apply(client, advert, django_capture_on_commit_callbacks, badge_urls=hosted)
+    application = only_application(employer)
+
+    response = client.get(f"/applications/{application.entity_id}/results.json")
+
+    data = response.json()
+    assert data["done"] is True
+    assert data["status"] == "Received"
+    (result,) = data["badges"]
+    assert (result["result"], result["result_label"]) == ("valid", "Verified")
+    assert result["badge_name"] == "Customer Service Award"
+
+
+def test_every_presented_form_is_recorded_with_its_kind(
+    employer, advert, badge, site_client, django_capture_on_commit_callbacks
+):
+    from badges import artefacts, services
+
+    with tenant_context(employer):
+        award = services.award_badge(
+            badge=badge,
+            recipient_name="Ava",
+            recipient_email=APPLICANT,
+            awarded_by=employer.owner,
+        )
+        jwt = artefacts.credential_jwt(award)
+        svg = artefacts.baked_svg(award).encode()
+
+    apply(
+        site_client(employer),
+        advert,
+        django_capture_on_commit_callbacks,
+        badge_text=jwt,
+        badge_files=[SimpleUploadedFile("badge.svg", svg, "image/svg+xml")],
+    )
+
+    application = only_application(employer)
+    results = {
+        (b.kind, b.result, b.openbadges_version) for b in application.badges.all()
+    }
+    assert results == {("file", "valid", "2.0"), ("jwt", "valid", "3.0")}
+
+
+def test_an_application_without_badges_is_refused_keeping_what_was_typed(
+    employer, advert, site_client, django_capture_on_commit_callbacks
+):
+    response = apply(
+        site_client(employer),
+        advert,
+        django_capture_on_commit_callbacks,
+        message="Keen to start soon.",
+    )
+
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Present at least one badge." in page
+    assert "Keen to start soon." in page
+    assert 'value="Ava Applicant"' in page
+    with tenant_context(employer):
+        assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"badge_urls": "ftp://badges.example.org/1"},
+            "“ftp://badges.example.org/1” is not a web address starting http:// "
+            "or https://.",
+        ),
+        (
+            {"badge_urls": "javascript:alert(1)"},
+            "“javascript:alert(1)” is not a web address starting http:// or https://.",
+        ),
+        (
+            {"badge_files": [SimpleUploadedFile("virus.exe", b"MZ")]},
+            "“virus.exe” is not a badge file: choose PNG, SVG, JSON or JWT files.",
+        ),
+        (
+            {"badge_files": [SimpleUploadedFile("big.png", b"\x89PNG" * 300_000)]},
+            "“big.png” is larger than 1 MB; a badge file is smaller.",
+        ),
+    ],
+)
+def test_badges_that_cannot_be_taken_are_explained(
+    employer, advert, site_client, django_capture_on_commit_callbacks, fields, message
+):
+    response = apply(
+        site_client(employer), advert, django_capture_on_commit_callbacks, **fields
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert message.replace("'", "&#x27;") in response.content.decode()
+    with tenant_context(employer):
+        assert not Application.objects.exists()
+
+
+def xml_bomb():
+    entities = ['<!ENTITY a0 "lol">'] + [
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    ]
+    return (
+        '<?xml version="1.0"?><!DOCTYPE svg [' + "".join(entities) + "]>"
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>&a9;</text></svg>'
+    ).encode()
+
+
+HOSTILE_FILES = {
+    "truncated.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+    "bomb.svg": xml_bomb(),
+    "random.json": json.dumps({"hello": [1, 2, {"x": None}]}).encode(),
+    "huge.json": b"[" * 200_000 + b"]" * 200_000,
+    "noise.jwt": b"eyJhbGciOi.not-a.token",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_a_broken_or_hostile_file_is_reported_as_unreadable(
+    employer, advert, site_client, django_capture_on_commit_callbacks, name
+):
+    client = site_client(employer)
+    upload = SimpleUploadedFile(name, HOSTILE_FILES[name])
+
+    response = apply(
+        client, advert, django_capture_on_commit_callbacks, badge_files=[upload]
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    (presented,) = only_application(employer).badges.all()
+    assert presented.result == "malformed"
+    assert presented.is_verified is False
+    page = client.get(response["Location"]).content.decode()
+    assert "Could not read this badge" in page
+
+
+def test_someone_elses_badge_is_checked_but_not_counted(
+    employer, manager, advert, badge, site_client, django_capture_on_commit_callbacks
+):
+    png = award_png(employer, badge, "someone.else@example.org")
+
+    apply(
+        site_client(employer),
+        advert,
+        django_capture_on_commit_callbacks,
+        badge_files=[SimpleUploadedFile("badge.png", png)],
+    )
+
+    (presented,) = only_application(employer).badges.all()
+    assert presented.result == "wrong-recipient"
+    page = site_client(employer, manager).get(
+        f"/adverts/{advert.entity_id}/applications/"
+    )
+    assert "missing" in page.content.decode()
+
+
+@pytest.fixture
+def two_candidates(
+    employer, advert, badge, desirable, site_client, django_capture_on_commit_callbacks
+):
+    """Ava holds the required and desirable badge; Ben only the desirable."""
+    client = site_client(employer)
+    apply(
+        client,
+        advert,
+        django_capture_on_commit_callbacks,
+        badge_files=[
+            SimpleUploadedFile("a.png", award_png(employer, badge, APPLICANT)),
+            SimpleUploadedFile("b.png", award_png(employer, desirable, APPLICANT)),
+        ],
+    )
+    apply(
+        client,
+        advert,
+        django_capture_on_commit_callbacks,
+        name="Ben Bloggs",
+        email="ben@example.org",
+        badge_files=[
+            SimpleUploadedFile(
+                "c.png", award_png(employer, desirable, "ben@example.org")
+            )
+        ],
+    )
+
+
+def test_managers_see_each_candidate_matched_and_filter_to_required(
+    employer, manager, advert, two_candidates, site_client
+):
+    client = site_client(employer, manager)
+    url = f"/adverts/{advert.entity_id}/applications/"
+
+    everyone = client.get(url).content.decode()
+    qualified = client.get(url, {"meets_required": "on"}).content.decode()
+
+    assert "Ava Applicant" in everyone and "Ben Bloggs" in everyone
+    assert "Ava Applicant" in qualified
+    assert "Ben Bloggs" not in qualified
+
+
+def test_the_applications_export_as_csv(
+    employer, manager, advert, two_candidates, site_client
+):
+    response = site_client(employer, manager).get(
+        f"/adverts/{advert.entity_id}/applications.csv"
+    )
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["Ava Applicant"]["meets every required badge"] == "yes"
+    assert by_name["Ava Applicant"]["required badges held"] == "Customer Service Award"
+    assert by_name["Ava Applicant"]["desirable badges held"] == "1"
+    assert by_name["Ben Bloggs"]["meets every required badge"] == "no"
+    assert by_name["Ben Bloggs"]["required badges missing"] == "Customer Service Award"
+    assert by_name["Ben Bloggs"]["verified badges"] == "Net Zero Champion"
+
+
+def test_a_shortlisted_or_rejected_applicant_sees_the_status(
+    employer, manager, advert, two_candidates, site_client
+):
+    with tenant_context(employer):
+        ava = Application.objects.get(email=APPLICANT)
+    client = site_client(employer, manager)
+
+    response = client.post(
+        f"/adverts/applications/{ava.entity_id}/",
+        {"status": "shortlisted"},
+        follow=True,
+    )
+    assert "Ava Applicant: Shortlisted." in response.content.decode()
+    applicant_page = site_client(employer).get(f"/applications/{ava.entity_id}/")
+    assert '<strong id="application-status">Shortlisted</strong>' in (
+        applicant_page.content.decode()
+    )
+
+    client.post(f"/adverts/applications/{ava.entity_id}/", {"status": "rejected"})
+    with tenant_context(employer):
+        assert Application.objects.get(pk=ava.pk).status == "rejected"
+    assert (
+        "Not taken forward"
+        in site_client(employer).get(f"/applications/{ava.entity_id}/").content.decode()
+    )
+
+
+def test_a_verification_can_be_run_again(
+    employer,
+    manager,
+    advert,
+    badge,
+    site_client,
+    fetcher,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    def down(url):
+        from openbadges.fetch import FetchError
+
+        raise FetchError("connection refused")
+
+    monkeypatch.setattr("recruitment.verification.make_fetcher", lambda: down)
+    apply(
+        site_client(employer),
+        advert,
+        django_capture_on_commit_callbacks,
+        badge_urls="http://acme.localhost:8000/awards/"
+        + str(_award_entity(employer, badge)),
+    )
+    application = only_application(employer)
+    (presented,) = application.badges.all()
+    assert presented.result == "unreachable"
+
+    monkeypatch.setattr("recruitment.verification.make_fetcher", lambda: fetcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = site_client(employer, manager).post(
+            f"/adverts/applications/{application.entity_id}/badges/{presented.pk}/rerun/"
+        )
+
+    assert response.status_code == HTTPStatus.FOUND
+    with tenant_context(employer):
+        assert PresentedBadge.objects.get(pk=presented.pk).result == "valid"
+
+
+def _award_entity(employer, badge):
+    from badges import services
+
+    with tenant_context(employer):
+        return services.award_badge(
+            badge=badge,
+            recipient_name="Ava",
+            recipient_email=APPLICANT,
+            awarded_by=employer.owner,
+        ).entity_id
+
+
+def test_a_closed_advert_takes_no_applications(
+    employer, manager, advert, site_client, django_capture_on_commit_callbacks
+):
+    site_client(employer, manager).post(
+        f"/adverts/{advert.entity_id}/status/", {"action": "close"}
+    )
+
+    response = apply(
+        site_client(employer),
+        advert,
+        django_capture_on_commit_callbacks,
+        badge_urls="https://example.org/badge",
+    )
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    with tenant_context(employer):
+        assert not Application.objects.exists()
+
+
+def test_a_database_hiccup_during_verification_is_retried(
+    employer, advert, badge, site_client, monkeypatch
+):
+    from celery.exceptions import Retry
+    from django.db import OperationalError
+
+    from core.models import TaskFailure
+    from recruitment import services
+    from recruitment.tasks import verify_presented_badge
+
+    with tenant_context(employer):
+        presented = PresentedBadge.objects.create(
+            application=services.submit_application(
+                advert=advert, name="Ava", email=APPLICANT, message="", presented=[]
+            ),
+            kind=PresentedBadge.Kind.URL,
+            url="https://example.org/badge",
+        )
+    calls = []
+    record = services.record_verification
+
+    def flaky(presented):
+        calls.append(presented.pk)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return record(presented)
+
+    monkeypatch.setattr("recruitment.services.record_verification", flaky)
+
+    with pytest.raises(Retry):
+        verify_presented_badge.apply(
+            args=(employer.schema_name, presented.pk), throw=True
+        )
+    with tenant_context(employer):
+        assert PresentedBadge.objects.get(pk=presented.pk).status == "pending"
+    assert not TaskFailure.objects.exists()
+
+    verify_presented_badge.apply(args=(employer.schema_name, presented.pk))
+
+    assert calls == [presented.pk, presented.pk]
+    with tenant_context(employer):
+        assert PresentedBadge.objects.get(pk=presented.pk).result == "unreachable"
+
+
+def test_a_verification_lost_on_the_way_is_queued_again(
+    employer, advert, badge, site_client
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from recruitment.tasks import queue_stale_verifications
+
+    with tenant_context(employer):
+        application = Application.objects.create(
+            advert=advert, name="Ava", email=APPLICANT, message=""
+        )
+        Application.objects.filter(pk=application.pk).update(
+            created_at=timezone.now() - timedelta(hours=1)
+        )
+        lost = PresentedBadge.objects.create(
+            application=application,
+            kind=PresentedBadge.Kind.URL,
+            url="https://example.org/badge",
+        )
+
+    queue_stale_verifications()
+
+    with tenant_context(employer):
+        assert PresentedBadge.objects.get(pk=lost.pk).result == "unreachable"
