@@ -1,14 +1,14 @@
 """The recruitment emails: the acknowledgement an applicant receives."""
 
 from django.conf import settings
-from django.db import connection
 
 from core.emails import render_email, send_once
+from employers.models import current_employer
 
 
 def send_application_received(application):
     """Tell the applicant their application arrived, with their status page."""
-    employer = connection.tenant
+    employer = current_employer()
 
     def build():
         context = {

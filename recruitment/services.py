@@ -10,11 +10,12 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from badges import documents
 from core.tasks import queue_after_commit
+from employers.models import current_employer
 from jobboard import services as jobboard
 from recruitment import verification
 from recruitment.models import AcceptedBadge, Advert, Application, PresentedBadge
@@ -22,10 +23,6 @@ from recruitment.models import AcceptedBadge, Advert, Application, PresentedBadg
 logger = logging.getLogger(__name__)
 
 MAX_PRESENTED_BADGES = 10
-
-
-def current_employer():
-    return connection.tenant
 
 
 def refresh_listing(advert):
