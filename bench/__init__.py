@@ -1,0 +1,1 @@
+"""Benchmarks of the employer portal; see bench/README.md."""
