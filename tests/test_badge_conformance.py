@@ -5,40 +5,15 @@ the Django test client, so it reads exactly what the employer's site serves.
 """
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from badges import artefacts, services
 from badges.models import Award
-from openbadges.fetch import FetchError, Response
 from openbadges.verify import verify
-
-
-class SiteFetcher:
-    """Fetch portal URLs through the test client, as a verifier would."""
-
-    def __init__(self):
-        self.client = Client()
-
-    def __call__(self, url):
-        parts = urlsplit(url)
-        if not parts.hostname or not parts.hostname.endswith("localhost"):
-            raise FetchError(f"not a portal address: {url}")
-        response = self.client.get(
-            parts.path,
-            HTTP_HOST=parts.hostname,
-            HTTP_ACCEPT="application/ld+json, application/json",
-        )
-        body = (
-            b"".join(response.streaming_content)
-            if response.streaming
-            else response.content
-        )
-        return Response(url, response.status_code, body, response["Content-Type"])
+from tests.fetchers import SiteFetcher
 
 
 @pytest.fixture

@@ -1,42 +1,14 @@
 """Helpers the recruitment and job board tests share (no tests here)."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from badges import artefacts
 from badges import services as badge_services
-from openbadges.fetch import FetchError, Response
 from recruitment import services
 from recruitment.models import AcceptedBadge
-
-
-class SiteFetcher:
-    """Fetch portal URLs through the test client, as a verifier would."""
-
-    def __init__(self):
-        self.client = Client()
-        self.requested = []
-
-    def __call__(self, url):
-        self.requested.append(url)
-        parts = urlsplit(url)
-        if not parts.hostname or not parts.hostname.endswith("localhost"):
-            raise FetchError(f"not a portal address: {url}")
-        response = self.client.get(
-            parts.path,
-            HTTP_HOST=parts.hostname,
-            HTTP_ACCEPT="application/ld+json, application/json",
-        )
-        body = (
-            b"".join(response.streaming_content)
-            if response.streaming
-            else response.content
-        )
-        return Response(url, response.status_code, body, response["Content-Type"])
 
 
 def make_advert(employer, *, open_it=True, accepts=(), **fields):

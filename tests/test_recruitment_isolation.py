@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
 from recruitment.models import Application
-from tests.test_recruitment_helpers import SiteFetcher, award_png, make_advert
+from tests.fetchers import SiteFetcher
+from tests.test_recruitment_helpers import award_png, make_advert
 
 
 @pytest.fixture(autouse=True)
