@@ -333,6 +333,7 @@ def bulk_award(args, run, employer, badge, sink, workers, bench_dir):
     spies = start_profiles(workers, bench_dir, run) if args.profile else []
 
     cpu_before = worker_cpu(workers)
+    own_before = time.process_time()
     load = common.MachineLoad().start()
     others = common.OtherLoad().start()
     started = time.monotonic()
@@ -360,6 +361,7 @@ def bulk_award(args, run, employer, badge, sink, workers, bench_dir):
         "posted": posted,
         "arrived": arrived,
         "cpu": worker_cpu(workers) - cpu_before,
+        "own_cpu": time.process_time() - own_before,
         "busy": load.stop(),
         "profiles": [path for _, path in spies],
     }
@@ -478,6 +480,7 @@ def report_run(run, result, noops, rows):
             f"    sink: {result['sink_connections']} SMTP connections, "
             f"{result['sink_cpu']:.2f} s CPU"
         )
+    say(f"    this process (the sink included): {result['own_cpu']:.1f} CPU s")
     say(f"    ratio to the {rows} no-op tasks: {seconds / noops['seconds']:.0f} x")
     for problem in result["checks"]:
         say(f"    CHECK FAILED {problem}")

@@ -240,7 +240,6 @@ PROFILE_FOCUS = {
     "template rendering": "django/template/",
     "URL reversing": "reverse (django/urls/base.py",
     "gunicorn socket write / close": "gunicorn/util.py",
-    "WhiteNoise": "whitenoise/",
 }
 
 
