@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +34,7 @@ from employers.permissions import manager_required, member_required
 logger = logging.getLogger(__name__)
 
 JSON_LD = "application/ld+json"
+LIST_PAGE_SIZE = 50
 
 
 # --- Open Badges documents (public) --------------------------------------------
@@ -258,7 +260,8 @@ def claim_list(request):
         .select_related("badge", "claimant")
         .order_by("created_at")
     )
-    return render(request, "badges/claim_list.html", {"claims": claims})
+    page = Paginator(claims, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "badges/claim_list.html", {"claims": page, "page": page})
 
 
 def visible_claim(request, pk):
@@ -329,8 +332,9 @@ def claim_evidence(request, pk):
 
 @manager_required
 def award_list(request):
-    awards = Award.objects.select_related("badge").order_by("-issued_at")[:500]
-    return render(request, "badges/award_list.html", {"awards": awards})
+    awards = Award.objects.select_related("badge").order_by("-issued_at", "-pk")
+    page = Paginator(awards, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "badges/award_list.html", {"awards": page, "page": page})
 
 
 @manager_required

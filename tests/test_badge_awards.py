@@ -292,3 +292,24 @@ def test_the_award_address_answers_what_the_client_asks_for(
     )
 
     assert response["Content-Type"] == content_type
+
+
+def test_the_award_list_pages_through_every_award(employer, badge, site_client):
+    from badges.views import LIST_PAGE_SIZE
+
+    with tenant_context(employer):
+        for number in range(LIST_PAGE_SIZE + 2):
+            services.award_badge(
+                badge=badge,
+                recipient_name=f"Holder {number}",
+                recipient_email=f"holder{number}@example.org",
+                awarded_by=employer.owner,
+            )
+    client = site_client(employer, employer.owner)
+
+    first = client.get("/awards/").content.decode()
+    second = client.get("/awards/", {"page": 2}).content.decode()
+
+    assert "Holder 0 " not in first and "Holder 0 " in second
+    assert f"Holder {LIST_PAGE_SIZE + 1} " in first
+    assert "Page 2 of 2" in second
