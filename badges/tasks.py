@@ -14,11 +14,12 @@ logger = logging.getLogger(__name__)
 REMINDER_DAYS = 30
 
 
-def get_or_reject(model, pk, **filters):
+def get_or_reject(rows, pk, **filters):
     """Return the row a task argument names, or raise InvalidTaskArguments."""
+    model = rows.model
     if type(pk) is not int:
         raise InvalidTaskArguments(f"{model.__name__} id must be an integer: {pk!r}")
-    row = model.objects.filter(pk=pk, **filters).first()
+    row = rows.filter(pk=pk, **filters).first()
     if row is None:
         raise InvalidTaskArguments(f"no {model.__name__} {pk} in this schema")
     return row
@@ -26,25 +27,27 @@ def get_or_reject(model, pk, **filters):
 
 @shared_task(base=TenantTask)
 def send_award_email(schema_name, award_id):
-    award = get_or_reject(Award, award_id)
+    award = get_or_reject(Award.objects.select_related("badge"), award_id)
     notifications.send_award_email(award)
 
 
 @shared_task(base=TenantTask)
 def send_claim_decision_email(schema_name, claim_id):
-    claim = get_or_reject(Claim, claim_id)
+    claim = get_or_reject(Claim.objects.select_related("badge", "claimant"), claim_id)
     notifications.send_claim_decision_email(claim)
 
 
 @shared_task(base=TenantTask)
 def send_invitation_email(schema_name, invitation_id):
-    invitation = get_or_reject(Invitation, invitation_id)
+    invitation = get_or_reject(Invitation.objects.all(), invitation_id)
     notifications.send_invitation_email(invitation)
 
 
 @shared_task(base=TenantTask, autoretry_for=())
 def run_bulk_award(schema_name, bulk_id):
-    bulk = get_or_reject(BulkAward, bulk_id, status=BulkAward.Status.QUEUED)
+    bulk = get_or_reject(
+        BulkAward.objects.all(), bulk_id, status=BulkAward.Status.QUEUED
+    )
     services.run_bulk_award(bulk)
 
 

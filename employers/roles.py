@@ -21,15 +21,12 @@ def role_of(user, employer):
     if employer.owner_id == user.pk:
         return OWNER
 
-    permissions = (
-        UserTenantPermissions.objects.filter(profile_id=user.pk)
-        .prefetch_related("groups")
-        .first()
-    )
-    if permissions is None:
+    membership = UserTenantPermissions.objects.filter(profile_id=user.pk)
+    if not membership.exists():
         return None
-    names = {group.name for group in permissions.groups.all()}
-    return MANAGER if MANAGERS_GROUP in names else STAFF
+    if membership.filter(groups__name=MANAGERS_GROUP).exists():
+        return MANAGER
+    return STAFF
 
 
 def can_manage(user, employer):
@@ -39,12 +36,3 @@ def can_manage(user, employer):
 def make_manager(user):
     group, _ = Group.objects.get_or_create(name=MANAGERS_GROUP)
     UserTenantPermissions.objects.get(profile_id=user.pk).groups.add(group)
-
-
-def manager_emails():
-    """Return the addresses of the employer's managers (not the owner)."""
-    return list(
-        UserTenantPermissions.objects.filter(groups__name=MANAGERS_GROUP).values_list(
-            "profile__email", flat=True
-        )
-    )

@@ -20,7 +20,7 @@ STALE_AFTER = timedelta(minutes=15)
 
 @shared_task(base=TenantTask)
 def send_application_received(schema_name, application_id):
-    application = get_or_reject(Application, application_id)
+    application = get_or_reject(Application.objects.all(), application_id)
     notifications.send_application_received(application)
 
 
@@ -29,7 +29,7 @@ def send_application_received(schema_name, application_id):
 @shared_task(base=TenantTask, autoretry_for=(*TRANSIENT_ERRORS, OperationalError))
 def verify_presented_badge(schema_name, presented_id):
     """Verify one presented badge and store the verdict."""
-    presented = get_or_reject(PresentedBadge, presented_id)
+    presented = get_or_reject(PresentedBadge.objects.all(), presented_id)
     presented = PresentedBadge.objects.select_related("application").get(
         pk=presented.pk
     )
