@@ -130,9 +130,18 @@ def controller_of(method: dict, document: dict | None) -> str | None:
     return controller if isinstance(controller, str) else None
 
 
+def carries_own_key(header: dict) -> bool:
+    """Tell whether a token is checked with the key in its own header.
+
+    Such a key proves only that whoever made the token holds it: nothing ties
+    it to the issuer the token names.
+    """
+    return isinstance(header.get("jwk"), dict) and not header.get("kid")
+
+
 def jwt_key(ctx: Context, header: dict, issuer_id: str | None):
-    """Return the key a VC-JWT names: its jwk, its kid, or the issuer's."""
-    if isinstance(header.get("jwk"), dict):
+    """Return the key a VC-JWT names: the issuer's by its kid, else its jwk."""
+    if carries_own_key(header):
         ctx.warn(
             "The token carries its own public key (jwk header); that key is not "
             "published by the issuer."

@@ -111,6 +111,13 @@ def verify_credential_jwt(
             "was changed after it was signed, or someone else signed it.",
         ) from error
     check_jwt_claims(ctx, claims, credential)
+    if _keys.carries_own_key(header):
+        raise Outcome(
+            "unverifiable",
+            "The credential's signature verifies only with a key the credential "
+            "carries itself (its jwk header). Nothing ties that key to the issuer "
+            "it names, so anyone could have signed it.",
+        )
     return judge(ctx, credential, claims, "its JWT signature verifies")
 
 

@@ -612,6 +612,32 @@ def test_a_vc_jwt_keyed_on_another_host_is_unverifiable(vc_site, signing_key):
     assert "host" in verdict.reason
 
 
+def test_a_vc_jwt_signed_with_a_key_in_its_own_header_is_unverifiable(vc_site):
+    """Anyone can sign with a key they made and name any issuer they like."""
+    import jwt as pyjwt
+
+    forger_private, forger_public = generate_signing_key(kid="forger")
+    payload = {**credential(), "iss": ISSUER_ID, "jti": CREDENTIAL_ID}
+    payload["sub"] = SUBJECT_ID
+    public_jwk = {
+        name: value
+        for name, value in forger_public.items()
+        if name in ("kty", "n", "e")
+    }
+    token = pyjwt.encode(
+        payload,
+        forger_private,
+        algorithm="RS256",
+        headers={"alg": "RS256", "typ": "JWT", "jwk": public_jwk},
+    )
+
+    verdict = vc_site.verify(token, recipient_id=SUBJECT_ID)
+
+    assert verdict.status == "unverifiable"
+    assert "carries itself" in verdict.reason
+    assert verdict.issuer_id == ISSUER_ID  # what it claims, for the record
+
+
 def test_a_vc_jwt_on_the_1edtech_revocation_list_is_revoked(vc_site, signing_key):
     listing = f"{HOST}/credentials/revocations"
     status = {"id": listing, "type": "1EdTechRevocationList"}
