@@ -11,6 +11,9 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 # Messages go to the mail catcher started by ``python3 portal.py run``, which
 # saves each one as an .eml file under var/mail/.
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")
+# The portal's own badges live at *.localhost here: let the verifier reach
+# them, so a demo badge presented to a demo advert verifies.
+os.environ.setdefault("BADGE_FETCH_ALLOW_LOOPBACK", "true")
 
 from config.settings.base import *  # noqa: E402, F403
 

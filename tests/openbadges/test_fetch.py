@@ -275,8 +275,11 @@ def test_redirect_to_a_public_looking_name_is_checked_too(server, monkeypatch):
 
     monkeypatch.setattr(fetch.socket, "getaddrinfo", fake_getaddrinfo)
 
-    with pytest.raises(FetchError, match="10.9.9.9"):
+    with pytest.raises(FetchError, match="inside.example") as refused:
         SafeFetcher(allow_loopback=True)(f"{server}/redirect?to=http://inside.example/")
+
+    # Whoever presented the badge is not told what is inside the network.
+    assert "10.9.9.9" not in str(refused.value)
 
 
 @pytest.mark.parametrize("path", ["/big-declared", "/big-undeclared"])
@@ -404,3 +407,13 @@ def test_mapped_fetcher_serves_files_and_statuses(tmp_path):
     with pytest.raises(FetchError):
         fetcher("https://x.test/elsewhere")
     assert fetcher.requested[-1] == "https://x.test/elsewhere"
+
+
+def test_a_localhost_sub_domain_is_loopback_where_loopback_is_allowed(server, loopback):
+    port = server.rsplit(":", 1)[1]
+
+    response = loopback(f"http://acme.localhost:{port}/ok")
+
+    assert json.loads(response.body)["host"] == f"acme.localhost:{port}"
+    with pytest.raises(FetchError):
+        SafeFetcher(timeout=0.5)(f"http://acme.localhost:{port}/ok")
