@@ -166,10 +166,12 @@ def wait_for_server(port, host, process, timeout=60):
 # --- load generators ---
 
 
-def run_wrk(port, host, path, accept, duration, connections):
+def run_wrk(port, host, path, accept, duration, connections, script=None):
+    """Run wrk against one path; ``script`` is a Lua file that picks paths."""
     cmd = [
         "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
         "-H", f"Host: {host}", "-H", f"Accept: {accept}",
+        *(["-s", str(script)] if script else []),
         f"http://127.0.0.1:{port}{path}",
     ]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout

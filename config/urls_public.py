@@ -1,4 +1,5 @@
-"""URLs of the public site: the pledge, the wall, accounts and the admin."""
+"""URLs of the public site: the pledge, the wall, the job board, accounts and
+the admin."""
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -11,6 +12,7 @@ admin.site.unregister(Group)
 urlpatterns = [
     path("", include("pledges.urls")),
     path("jobs/", include("jobboard.urls")),
+    path("apply/", include("recruitment.urls_public")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),

@@ -5,8 +5,14 @@ from jobboard.models import Listing, RecognisedBadge
 
 @admin.register(RecognisedBadge)
 class RecognisedBadgeAdmin(admin.ModelAdmin):
+    """The catalogue. Adverts in employers' schemas follow their entries, so
+    an entry is corrected here, never deleted."""
+
     list_display = ["name", "issuer_name", "badge_class_url", "issuer_url"]
     search_fields = ["name", "issuer_name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Listing)

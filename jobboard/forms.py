@@ -15,4 +15,4 @@ class BoardFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any district")), *District.choices],
     )
-    employer = forms.SlugField(label=_("Employer"), required=False)
+    employer = forms.CharField(label=_("Employer"), required=False, max_length=100)

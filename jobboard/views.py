@@ -1,7 +1,10 @@
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Q
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from jobboard import cache
 from jobboard.forms import BoardFilterForm
 from jobboard.models import Listing, RecognisedBadge
 
@@ -9,9 +12,21 @@ PAGE_SIZE = 20
 
 
 def board(request):
-    """List every open advert of every pledged employer, from the index only."""
+    """List every open advert of every pledged employer, from the index only.
+
+    Anonymous visitors are served from the board's cache (``jobboard.cache``).
+    """
+    return HttpResponse(cache.cached_page(request, lambda: render_board(request)))
+
+
+def render_board(request):
     form = BoardFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        # cleaned_data keeps the valid filters: one that is not valid is left
+        # out, the page says so, and the others still apply.
+        form.is_valid()
+        filters = form.cleaned_data
 
     listings = Listing.objects.current(timezone.localdate()).select_related("employer")
     if filters.get("q"):
@@ -23,7 +38,10 @@ def board(request):
     if filters.get("district"):
         listings = listings.filter(district=filters["district"])
     if filters.get("employer"):
-        listings = listings.filter(employer__slug=filters["employer"])
+        employer = filters["employer"]
+        listings = listings.filter(
+            Q(employer__slug=employer) | Q(employer__name__icontains=employer)
+        )
 
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -35,4 +53,4 @@ def board(request):
         "catalogue": list(RecognisedBadge.objects.values_list("name", flat=True)),
         "districts": form.fields["district"].choices,
     }
-    return render(request, "jobboard/listing_list.html", context)
+    return render_to_string("jobboard/listing_list.html", context, request)

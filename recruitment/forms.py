@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass
@@ -10,7 +11,10 @@ from recruitment.services import MAX_PRESENTED_BADGES
 BADGE_FILE_MAX_BYTES = 1024 * 1024
 BADGE_FILE_EXTENSIONS = ("png", "svg", "json", "jwt", "jws")
 BADGE_TEXT_MAX_CHARS = 200_000
-web_url = URLValidator(schemes=["http", "https"])
+web_url = URLValidator(
+    schemes=["http", "https"],
+    message=_("Enter a full web address, starting http:// or https://."),
+)
 
 
 class AdvertForm(forms.ModelForm):
@@ -18,6 +22,15 @@ class AdvertForm(forms.ModelForm):
         model = Advert
         fields = ["title", "description", "location", "hours", "salary", "closes_on"]
         widgets = {"closes_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        unchanged = self.instance.pk and closes_on == self.instance.closes_on
+        if closes_on < timezone.localdate() and not unchanged:
+            raise forms.ValidationError(
+                "The closing date has passed: choose today or a later date."
+            )
+        return closes_on
 
 
 class AcceptedBadgeForm(forms.Form):
@@ -30,7 +43,7 @@ class AcceptedBadgeForm(forms.Form):
         queryset=RecognisedBadge.objects.all(),
         required=False,
     )
-    url = forms.URLField(
+    url = forms.CharField(
         label=_("BadgeClass or issuer URL"),
         max_length=500,
         required=False,
@@ -47,8 +60,9 @@ class AcceptedBadgeForm(forms.Form):
         label=_("Required (otherwise desirable)"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, advert, **kwargs):
         super().__init__(*args, **kwargs)
+        self.advert = advert
         self.fields["badge"].queryset = BadgeClass.objects.current()
 
     def clean(self):
@@ -64,7 +78,33 @@ class AcceptedBadgeForm(forms.Form):
             name, message = needed[kind]
             if not data.get(name) and name not in self.errors:
                 self.add_error(name, message)
+        if not self.errors and (already := self.already_accepted(data)):
+            raise forms.ValidationError(
+                f"This advert already accepts “{already.name}”. Remove it first "
+                "to change whether it is required."
+            )
         return data
+
+    def already_accepted(self, data):
+        """Return the accepted badge this one would repeat, if any."""
+        kind = data["kind"]
+        if kind == AcceptedBadge.Kind.OWN:
+            wanted_url = None
+        elif kind == AcceptedBadge.Kind.CATALOGUE:
+            wanted_url = data["entry"].badge_class_url or data["entry"].issuer_url
+        else:
+            wanted_url = data["url"]
+        for accepted in self.advert.accepted_badges.all():
+            if kind == AcceptedBadge.Kind.OWN:
+                if accepted.badge_id == data["badge"].pk:
+                    return accepted
+            elif accepted.url and same_url(accepted.url, wanted_url):
+                return accepted
+        return None
+
+
+def same_url(first, second):
+    return first.strip().rstrip("/") == second.strip().rstrip("/")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -115,6 +155,23 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Open Badges 3.0 JSON, or a JWT."),
     )
+    signed_in_as = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, applicant=None, **kwargs):
+        """``applicant``: who signed in on the main site to apply, or None.
+
+        Their name is filled in and may be changed; their email is the one
+        they confirmed, and the form takes no other.
+        """
+        super().__init__(*args, **kwargs)
+        if applicant is not None:
+            self.fields["signed_in_as"].initial = applicant.token
+            self.fields["name"].initial = applicant.name
+            self.fields["email"].initial = applicant.email
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _(
+                "The address you signed in with: confirmed."
+            )
 
     def clean_badge_urls(self):
         urls = [line.strip() for line in self.cleaned_data["badge_urls"].splitlines()]
@@ -124,7 +181,8 @@ class ApplicationForm(forms.Form):
                 web_url(url)
             except forms.ValidationError:
                 raise forms.ValidationError(
-                    f"“{url[:80]}” is not a web address starting http:// or https://."
+                    f"“{url[:80]}” is not a full web address starting http:// or "
+                    "https://. Give one link a line."
                 ) from None
             if len(url) > 500:
                 raise forms.ValidationError("A badge link is at most 500 characters.")

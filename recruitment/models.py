@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from badges.models import BadgeClass, tenant_file_path
+from jobboard.models import RecognisedBadge
 from recruitment.verification import RESULT_LABELS
 
 
@@ -23,6 +24,10 @@ def presented_badge_path(instance, filename):
 class AdvertQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Advert.Status.OPEN)
+
+    def taking_applications(self, today=None):
+        """Open adverts whose closing date has not passed."""
+        return self.open().filter(closes_on__gte=today or timezone.localdate())
 
 
 class Advert(models.Model):
@@ -70,9 +75,10 @@ class Advert(models.Model):
 class AcceptedBadge(models.Model):
     """A badge an advert accepts: required or desirable.
 
-    ``url`` is the BadgeClass id (own, catalogue and external badges) or the
-    issuer id (a whole issuer); an own badge's id is worked out from ``badge``
-    when matching, so it follows the portal's address.
+    ``url`` is the BadgeClass id (catalogue and external badges) or the
+    issuer id (a whole issuer). An own badge's id is worked out from
+    ``badge`` when matching, so it follows the portal's address; a catalogue
+    badge's from its ``entry``.
     """
 
     class Kind(models.TextChoices):
@@ -88,6 +94,20 @@ class AcceptedBadge(models.Model):
     badge = models.ForeignKey(
         BadgeClass, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A catalogue badge follows its entry: when the programme team corrects
+    # an entry's URL, adverts that accept it match on the new one. The entry
+    # is in the public schema and the advert in the employer's, so no
+    # database constraint joins them and a delete cannot cascade here: the
+    # admin does not delete entries, and ``url`` keeps the URL the entry had
+    # when accepted, should one go anyway.
+    entry = models.ForeignKey(
+        RecognisedBadge,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     url = models.URLField(max_length=500, blank=True)
     name = models.CharField(_("name"), max_length=150)
     skills = models.JSONField(default=list)
@@ -100,7 +120,17 @@ class AcceptedBadge(models.Model):
         return self.name
 
     @property
+    def catalogue_entry(self):
+        """Return the catalogue entry this badge follows, if it still exists."""
+        try:
+            return self.entry
+        except RecognisedBadge.DoesNotExist:
+            return None
+
+    @property
     def matches_issuer(self):
+        if entry := self.catalogue_entry:
+            return not entry.badge_class_url
         return self.kind == self.Kind.EXTERNAL_ISSUER
 
 
@@ -118,6 +148,11 @@ class Application(models.Model):
     )
     name = models.CharField(_("your name"), max_length=150)
     email = models.EmailField(_("your email"))
+    email_confirmed = models.BooleanField(
+        _("email confirmed"),
+        default=False,
+        help_text=_("The applicant signed in with this address to apply."),
+    )
     message = models.TextField(_("your message"), max_length=4000, blank=True)
     recipient_id = models.CharField(
         _("your badge identifier"), max_length=300, blank=True
@@ -179,7 +214,12 @@ class PresentedBadge(models.Model):
 
     @property
     def is_verified(self):
-        return self.result == "valid" and self.recipient_matches is not False
+        """A finished check found it valid and not someone else's."""
+        return (
+            self.status == self.Status.DONE
+            and self.result == "valid"
+            and self.recipient_matches is not False
+        )
 
     @property
     def result_label(self):

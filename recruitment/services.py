@@ -8,6 +8,7 @@ are queued after commit.
 
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,7 +83,8 @@ def accept_badge(advert, *, kind, required, badge=None, entry=None, url="", name
     if kind == AcceptedBadge.Kind.OWN:
         accepted.badge, accepted.name, accepted.skills = badge, badge.name, badge.tags
     elif kind == AcceptedBadge.Kind.CATALOGUE:
-        accepted.name, accepted.skills = entry.name, list(entry.skills)
+        accepted.entry, accepted.name = entry, entry.name
+        accepted.skills = list(entry.skills)
         accepted.url = entry.badge_class_url or entry.issuer_url
         if not entry.badge_class_url:
             accepted.kind = AcceptedBadge.Kind.EXTERNAL_ISSUER
@@ -104,11 +106,14 @@ def remove_accepted_badge(accepted):
 # --- Applications --------------------------------------------------------------
 
 
-def submit_application(*, advert, name, email, message, presented, recipient_id=""):
+def submit_application(
+    *, advert, name, email, message, presented, recipient_id="", email_confirmed=False
+):
     """Record an application and queue its acknowledgement and verifications.
 
     ``presented`` is a list of dicts of PresentedBadge fields (kind and one
     of url, file or text), already checked by the application form.
+    ``email_confirmed`` says the applicant signed in with ``email``.
     """
     from recruitment.tasks import send_application_received, verify_presented_badge
 
@@ -122,6 +127,7 @@ def submit_application(*, advert, name, email, message, presented, recipient_id=
             advert=advert,
             name=name,
             email=email,
+            email_confirmed=email_confirmed,
             message=message,
             recipient_id=recipient_id,
         )
@@ -166,6 +172,24 @@ def record_verification(presented):
     return presented
 
 
+def record_failed_check(presented_id):
+    """Close a check that failed on the portal's side, so it can be run again.
+
+    The failure itself is recorded for the programme team (TaskFailure).
+    """
+    updated = PresentedBadge.objects.filter(
+        pk=presented_id, status=PresentedBadge.Status.PENDING
+    ).update(
+        status=PresentedBadge.Status.DONE,
+        result="unverifiable",
+        reason="The check failed on the portal's side; the employer can run it again.",
+        recipient_matches=None,
+        checked_at=timezone.now(),
+    )
+    if updated:
+        logger.warning("presented badge=%s check failed for good", presented_id)
+
+
 def rerun_verification(presented):
     """Check a presented badge again (its issuer was down, say)."""
     from recruitment.tasks import verify_presented_badge
@@ -178,12 +202,28 @@ def rerun_verification(presented):
 
 
 def set_application_status(application, status):
-    """Shortlist or reject an application; the applicant sees it on their page."""
+    """Shortlist or reject an application, and tell the applicant by email.
+
+    The applicant's page shows the new status at once; the email follows
+    after commit. Setting the status it already has changes nothing.
+    """
+    from recruitment.tasks import send_application_status
+
     if status not in (Application.Status.SHORTLISTED, Application.Status.REJECTED):
         raise ValidationError("Choose shortlist or reject.")
-    application.status = status
-    application.status_changed_at = timezone.now()
-    application.save(update_fields=["status", "status_changed_at"])
+    if application.status == status:
+        return
+
+    with transaction.atomic():
+        application.status = status
+        application.status_changed_at = timezone.now()
+        application.save(update_fields=["status", "status_changed_at"])
+        queue_after_commit(
+            send_application_status,
+            application.pk,
+            status,
+            application.status_changed_at.isoformat(),
+        )
     logger.info("application=%s now %s", application.pk, status)
 
 
@@ -194,12 +234,41 @@ def accepted_url(accepted):
     """Return the BadgeClass or issuer id an accepted badge is matched on."""
     if accepted.kind == AcceptedBadge.Kind.OWN:
         return documents.badge_class_id(accepted.badge)
+    if entry := accepted.catalogue_entry:
+        return entry.badge_class_url or entry.issuer_url
     return accepted.url
 
 
 def same_id(found, wanted):
     """Compare two Open Badges ids, ignoring a trailing slash."""
     return bool(found) and found.strip().rstrip("/") == wanted.strip().rstrip("/")
+
+
+def host_of(url):
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def issuer_host(issuer_id):
+    """Return the host an issuer id lives on (a did:web names one too)."""
+    if issuer_id.startswith("did:web:"):
+        return issuer_id.removeprefix("did:web:").split(":")[0].lower()
+    return host_of(issuer_id)
+
+
+def issued_by_its_owner(presented, wanted):
+    """Tell whether the badge's issuer is the one that publishes ``wanted``.
+
+    A 2.0 badge was fetched from its BadgeClass URL and checked against its
+    issuer by the verifier. A 3.0 credential only names its achievement's id:
+    anyone may sign one naming any id, so it counts only when its issuer
+    lives on the same host as the badge it names.
+    """
+    if presented.openbadges_version != "3.0":
+        return True
+    return bool(host_of(wanted)) and issuer_host(presented.issuer_id) == host_of(wanted)
 
 
 def holds(presented_badges, accepted):
@@ -209,10 +278,15 @@ def holds(presented_badges, accepted):
         if not presented.is_verified:
             continue
         if accepted.matches_issuer:
-            found = presented.issuer_id
-        else:
-            found = presented.badge_class_id
-        if same_id(found, wanted):
+            if same_id(presented.issuer_id, wanted):
+                return True
+            continue
+        if not same_id(presented.badge_class_id, wanted):
+            continue
+        if accepted.kind == AcceptedBadge.Kind.OWN:
+            if same_id(presented.issuer_id, documents.issuer_id()):
+                return True
+        elif issued_by_its_owner(presented, wanted):
             return True
     return False
 
@@ -224,6 +298,8 @@ class Match:
     required_met: list = field(default_factory=list)
     required_missing: list = field(default_factory=list)
     desirable_met: list = field(default_factory=list)
+    # Some presented badge is still being checked: "missing" may change.
+    checking: bool = False
 
     @property
     def meets_required(self):
@@ -237,7 +313,11 @@ class Match:
 def match(application, accepted_badges):
     """Match an application's verified badges against an advert's accepted ones."""
     presented = list(application.badges.all())
-    result = Match()
+    result = Match(
+        checking=any(
+            badge.status == PresentedBadge.Status.PENDING for badge in presented
+        )
+    )
     for accepted in accepted_badges:
         held = holds(presented, accepted)
         if accepted.required:

@@ -4,18 +4,26 @@ from datetime import timedelta
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
-from django_tenants.utils import get_tenant_model
+from django_tenants.utils import get_tenant_model, tenant_context
 
 from badges.tasks import get_or_reject
-from core.tasks import TRANSIENT_ERRORS, InvalidTaskArguments, TenantTask
+from core.models import SentEmail
+from core.tasks import (
+    TRANSIENT_ERRORS,
+    InvalidTaskArguments,
+    TenantTask,
+    find_tenant,
+)
 from recruitment import notifications, services
 from recruitment.models import Advert, Application, PresentedBadge
 
 logger = logging.getLogger(__name__)
 
-# A verification still pending after this long was lost (the broker was
-# down when the application committed, say) and is queued again.
+# A verification still pending, or an acknowledgement unsent, after this long
+# was lost (the broker was down when the application committed, say) and is
+# queued again; acknowledgements only within a day of the application.
 STALE_AFTER = timedelta(minutes=15)
+ACKNOWLEDGE_WITHIN = timedelta(days=1)
 
 
 @shared_task(base=TenantTask)
@@ -24,9 +32,44 @@ def send_application_received(schema_name, application_id):
     notifications.send_application_received(application)
 
 
+@shared_task(base=TenantTask)
+def send_application_status(schema_name, application_id, status, changed_at):
+    """Tell an applicant they were shortlisted or not taken forward.
+
+    ``changed_at`` names the change: a later change sends its own email, and
+    one already overtaken by another sends none.
+    """
+    application = get_or_reject(Application.objects.all(), application_id)
+    if application.status != status or (
+        application.status_changed_at.isoformat() != changed_at
+    ):
+        logger.info("application=%s changed again; no email", application.pk)
+        return
+    notifications.send_application_status(application)
+
+
+class VerificationTask(TenantTask):
+    """A verification that fails for good still ends with a verdict.
+
+    Otherwise the badge would show "Checking…" for ever and the sweep would
+    queue it again every quarter of an hour.
+    """
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        super().on_failure(exc, task_id, args, kwargs, einfo)
+        schema_name, presented_id = (list(args) + [None, None])[:2]
+        try:
+            tenant = find_tenant(schema_name)
+        except InvalidTaskArguments:
+            return
+        with tenant_context(tenant):
+            if isinstance(presented_id, int):
+                services.record_failed_check(presented_id)
+
+
 # A badge that does not verify is a verdict, stored like any other; only the
 # portal's own infrastructure failing (the database, the network) is retried.
-@shared_task(base=TenantTask, autoretry_for=(*TRANSIENT_ERRORS, OperationalError))
+@shared_task(base=VerificationTask, autoretry_for=(*TRANSIENT_ERRORS, OperationalError))
 def verify_presented_badge(schema_name, presented_id):
     """Verify one presented badge and store the verdict."""
     presented = get_or_reject(PresentedBadge.objects.all(), presented_id)
@@ -45,18 +88,54 @@ def close_advert(schema_name, entity_id):
 
 
 @shared_task(base=TenantTask)
-def requeue_stale_verifications(schema_name):
-    stale = PresentedBadge.objects.filter(
-        status=PresentedBadge.Status.PENDING,
-        application__created_at__lt=timezone.now() - STALE_AFTER,
+def requeue_lost_work(schema_name):
+    """Queue again, in one schema, what a lost message left undone.
+
+    A verification still pending, an acknowledgement or a status email never
+    sent, a quarter of an hour after the fact: the broker was down when it
+    committed, or a worker died holding the task. Acknowledgements older than
+    ``ACKNOWLEDGE_WITHIN`` are left alone (status emails too); by then a late
+    email would only confuse.
+    """
+    stale = timezone.now() - STALE_AFTER
+    pending = PresentedBadge.objects.filter(
+        status=PresentedBadge.Status.PENDING, application__created_at__lt=stale
     )
-    for presented_id in stale.values_list("pk", flat=True):
+    for presented_id in pending.values_list("pk", flat=True):
         verify_presented_badge.delay(schema_name, presented_id)
+
+    sent = SentEmail.objects.filter(
+        key__startswith="application-received:", sent_at__isnull=False
+    ).values_list("key", flat=True)
+    sent_ids = {int(key.rsplit(":", 1)[1]) for key in sent}
+    recent = Application.objects.filter(
+        created_at__lt=stale,
+        created_at__gte=timezone.now() - ACKNOWLEDGE_WITHIN,
+    ).values_list("pk", flat=True)
+    unsent = [pk for pk in recent if pk not in sent_ids]
+    for application_id in unsent:
+        send_application_received.delay(schema_name, application_id)
+    if unsent:
+        logger.warning("queued %s lost acknowledgements again", len(unsent))
+
+    decided = Application.objects.filter(
+        status__in=[Application.Status.SHORTLISTED, Application.Status.REJECTED],
+        status_changed_at__lt=stale,
+        status_changed_at__gte=timezone.now() - ACKNOWLEDGE_WITHIN,
+    )
+    for application in decided:
+        changed_at = application.status_changed_at.isoformat()
+        key = notifications.status_email_key(application)
+        if not SentEmail.objects.filter(key=key, sent_at__isnull=False).exists():
+            logger.warning("application=%s status email queued again", application.pk)
+            send_application_status.delay(
+                schema_name, application.pk, application.status, changed_at
+            )
 
 
 @shared_task
-def queue_stale_verifications():
-    """Queue, in every active employer's schema, the verifications lost."""
+def queue_lost_work():
+    """Queue, in every active employer's schema, the recruitment work lost."""
     employers = get_tenant_model().objects.employers().filter(status="active")
     for schema_name in employers.values_list("schema_name", flat=True):
-        requeue_stale_verifications.delay(schema_name)
+        requeue_lost_work.delay(schema_name)

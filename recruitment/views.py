@@ -1,15 +1,22 @@
 import csv
+import functools
 import logging
+from http import HTTPStatus
 
+from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from employers.permissions import manager_required
 from employers.roles import can_manage
-from recruitment import services
+from recruitment import applicants, services
 from recruitment.forms import (
     AcceptedBadgeForm,
     AdvertForm,
@@ -19,6 +26,8 @@ from recruitment.forms import (
 from recruitment.models import AcceptedBadge, Advert, Application, PresentedBadge
 
 logger = logging.getLogger(__name__)
+
+APPLICATIONS_PAGE_SIZE = 50
 
 FILE_TYPES = {
     "png": "image/png",
@@ -30,7 +39,7 @@ FILE_TYPES = {
 
 
 def accepted_badges_of(advert):
-    return list(advert.accepted_badges.select_related("badge"))
+    return list(advert.accepted_badges.select_related("badge", "entry"))
 
 
 # --- Public pages -------------------------------------------------------------
@@ -38,7 +47,7 @@ def accepted_badges_of(advert):
 
 def advert_list(request):
     """The employer's open adverts."""
-    adverts = Advert.objects.open().order_by("closes_on")
+    adverts = Advert.objects.taking_applications().order_by("closes_on")
     return render(request, "recruitment/advert_list.html", {"adverts": adverts})
 
 
@@ -62,17 +71,34 @@ def advert_apply(request, entity_id):
         messages.error(request, "This advert is closed to applications.")
         return redirect("recruitment:advert", entity_id=advert.entity_id)
 
-    initial = {}
-    if request.user.is_authenticated:
-        initial = {"name": request.user.full_name, "email": request.user.email}
-    form = ApplicationForm(request.POST or None, request.FILES or None, initial=initial)
+    applicant = signed_in_applicant(request, advert)
+    form = ApplicationForm(
+        request.POST or None, request.FILES or None, applicant=applicant
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not ratelimit.consume(
+            request, action="apply_to_advert", key=data["email"].lower()
+        ):
+            logger.warning("applications to advert=%s rate-limited", advert.entity_id)
+            form.add_error(
+                None,
+                "Too many applications have come from you or for this email in "
+                "the last hour. Please try again later.",
+            )
+            context = application_form_context(request, advert, form, applicant)
+            return render(
+                request,
+                "recruitment/application_form.html",
+                context,
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
         try:
             application = services.submit_application(
                 advert=advert,
                 name=data["name"],
                 email=data["email"],
+                email_confirmed=applicant is not None,
                 message=data["message"],
                 recipient_id=data["recipient_id"],
                 presented=data["presented"],
@@ -84,8 +110,51 @@ def advert_apply(request, entity_id):
                 "recruitment:application_status", entity_id=application.entity_id
             )
 
-    context = {"advert": advert, "accepted": accepted_badges_of(advert), "form": form}
+    context = application_form_context(request, advert, form, applicant)
     return render(request, "recruitment/application_form.html", context)
+
+
+def application_form_context(request, advert, form, applicant):
+    return {
+        "advert": advert,
+        "accepted": accepted_badges_of(advert),
+        "form": form,
+        "applicant": applicant,
+        "sign_in_url": settings.PORTAL_URL
+        + reverse(
+            "recruitment_public:apply_signed_in",
+            kwargs={"slug": request.tenant.slug, "entity_id": advert.entity_id},
+            urlconf=settings.PUBLIC_SCHEMA_URLCONF,
+        ),
+    }
+
+
+def signed_in_applicant(request, advert):
+    """Return who signed in on the main site to apply, if anyone.
+
+    The token comes in the link from the main site and then rides in the
+    form, so a form sent back with errors keeps it.
+    """
+    token = request.POST.get("signed_in_as") or request.GET.get("as")
+    if not token:
+        return None
+    try:
+        return applicants.read_token(token, request.tenant, advert)
+    except applicants.InvalidApplicantToken as error:
+        messages.error(request, str(error))
+        return None
+
+
+def noindex(view):
+    """Keep a page whose address is its key out of search engines."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
 
 
 def presented_result(presented):
@@ -102,6 +171,8 @@ def presented_result(presented):
     }
 
 
+@never_cache
+@noindex
 def application_status(request, entity_id):
     """The applicant's own page: their key is the unguessable entity id."""
     application = get_object_or_404(
@@ -111,6 +182,8 @@ def application_status(request, entity_id):
     return render(request, "recruitment/application_status.html", context)
 
 
+@never_cache
+@noindex
 def application_results(request, entity_id):
     """What the applicant's page polls for: each badge's check as it completes."""
     application = get_object_or_404(Application, entity_id=entity_id)
@@ -160,7 +233,7 @@ def advert_edit(request, entity_id):
 def advert_manage(request, entity_id):
     """An advert as its managers see it: accepted badges and how to add one."""
     advert = get_object_or_404(Advert, entity_id=entity_id)
-    form = AcceptedBadgeForm(request.POST or None)
+    form = AcceptedBadgeForm(request.POST or None, advert=advert)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         accepted = services.accept_badge(
@@ -188,13 +261,16 @@ def advert_manage(request, entity_id):
 @require_POST
 def advert_status(request, entity_id):
     advert = get_object_or_404(Advert, entity_id=entity_id)
+    action = request.POST.get("action")
     try:
-        if request.POST.get("action") == "open":
+        if action == "open":
             services.open_advert(advert)
             messages.success(request, "The advert is open and on the job board.")
-        else:
+        elif action == "close":
             services.close_advert(advert)
             messages.success(request, "The advert is closed.")
+        else:
+            messages.error(request, "Choose to open or to close the advert.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("recruitment:advert_manage", entity_id=advert.entity_id)
@@ -235,7 +311,10 @@ def application_list(request, entity_id):
     context = {
         "advert": advert,
         "accepted": accepted,
-        "pairs": pairs,
+        "page": Paginator(pairs, APPLICATIONS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+        "query": "meets_required=on" if meets_required else "",
         "form": form,
         "meets_required": meets_required,
     }
@@ -245,6 +324,7 @@ def application_list(request, entity_id):
 CSV_COLUMNS = [
     "name",
     "email",
+    "email confirmed",
     "received at",
     "status",
     "meets every required badge",
@@ -257,8 +337,11 @@ CSV_COLUMNS = [
 
 @manager_required
 def application_csv(request, entity_id):
+    """The applications as the list shows them, filter included."""
     advert = get_object_or_404(Advert, entity_id=entity_id)
-    _accepted, pairs = matched_applications(advert)
+    form = ApplicationFilterForm(request.GET or None)
+    meets_required = form.is_valid() and form.cleaned_data["meets_required"]
+    _accepted, pairs = matched_applications(advert, meets_required)
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -271,7 +354,8 @@ def application_csv(request, entity_id):
         writer.writerow(
             [
                 safe_cell(application.name),
-                application.email,
+                safe_cell(application.email),
+                "yes" if application.email_confirmed else "no",
                 application.created_at.isoformat(),
                 application.get_status_display(),
                 "yes" if found.meets_required else "no",
@@ -342,8 +426,13 @@ def presented_file(request, entity_id, pk):
     if not presented.file:
         raise Http404("This badge was not uploaded as a file.")
     extension = presented.file.name.rsplit(".", 1)[-1]
+    try:
+        content = presented.file.open("rb")
+    except FileNotFoundError:
+        logger.error("presented badge=%s file is missing", presented.pk)
+        raise Http404("This badge file is missing.") from None
     response = FileResponse(
-        presented.file.open("rb"),
+        content,
         content_type=FILE_TYPES.get(extension, "application/octet-stream"),
         as_attachment=True,
         filename=f"badge-{presented.pk}.{extension}",

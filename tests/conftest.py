@@ -144,3 +144,17 @@ def celery_worker(_worker_process, smtp_server, settings):
     yield log
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+@pytest.fixture
+def site_fetcher(monkeypatch):
+    """Have presented badges fetched from the portal through the test client.
+
+    The portal's own badges live at *.localhost, served by no real server in
+    most tests; this fetcher asks the Django test client instead.
+    """
+    from tests.fetchers import SiteFetcher
+
+    fetcher = SiteFetcher()
+    monkeypatch.setattr("recruitment.verification.make_fetcher", lambda: fetcher)
+    return fetcher

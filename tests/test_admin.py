@@ -145,3 +145,17 @@ def test_the_team_gives_admin_rights_on_the_public_site_only(
     assert site_client(employer, owner).get("/admin/").status_code == (
         HTTPStatus.NOT_FOUND
     )
+
+
+def test_catalogue_entries_are_corrected_never_deleted(team_client):
+    """Adverts in employers' schemas follow their catalogue entries."""
+    from jobboard.models import RecognisedBadge
+
+    entry = RecognisedBadge.objects.get(name="Youth Work Volunteer")
+
+    delete = team_client.get(f"/admin/jobboard/recognisedbadge/{entry.pk}/delete/")
+    change = team_client.get(f"/admin/jobboard/recognisedbadge/{entry.pk}/change/")
+
+    assert delete.status_code == HTTPStatus.FORBIDDEN
+    assert change.status_code == HTTPStatus.OK
+    assert RecognisedBadge.objects.filter(pk=entry.pk).exists()

@@ -195,3 +195,43 @@ def test_the_boards_query_count_does_not_grow_with_the_adverts(
 
     assert with_five_hundred == with_ten
     assert last_page == with_ten
+
+
+def test_a_filter_that_is_not_valid_is_left_out_and_said_so(
+    make_employer, employer, public_client
+):
+    fenland = make_employer(name="Fenland Fresh", slug="fenland", district="fenland")
+    make_advert(employer, title="Customer Adviser")
+    make_advert(fenland, title="Customer Packer", location="Wisbech")
+
+    response = board(public_client, q="customer", district="atlantis")
+
+    titles = [listing.title for listing in response.context["page"]]
+    assert sorted(titles) == ["Customer Adviser", "Customer Packer"]
+    page = response.content.decode()
+    assert "Left out of this search:" in page
+    assert "District: Select a valid choice." in page
+    assert [
+        listing.title
+        for listing in board(public_client, q="x" * 101, district="fenland").context[
+            "page"
+        ]
+    ] == ["Customer Packer"]
+
+
+def test_the_employer_filter_takes_a_name_as_well_as_an_address(
+    make_employer, employer, public_client
+):
+    fenland = make_employer(name="Fenland Fresh", slug="fenland", district="fenland")
+    make_advert(employer)
+    make_advert(fenland, title="Packer", location="Wisbech")
+
+    def titles(employer):
+        return [
+            listing.title
+            for listing in board(public_client, employer=employer).context["page"]
+        ]
+
+    assert titles("fenland") == ["Packer"]
+    assert titles("Fenland Fresh") == ["Packer"]
+    assert titles("fresh") == ["Packer"]

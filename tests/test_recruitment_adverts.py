@@ -139,7 +139,12 @@ def test_an_external_badge_needs_a_web_address(employer, manager, site_client):
     )
 
     assert "Give the badge&#x27;s URL." in missing.content.decode()
-    assert "Enter a valid URL." in not_web.content.decode()
+    assert (
+        not_web.content.decode().count(
+            "Enter a full web address, starting http:// or https://."
+        )
+        == 1
+    )
     with tenant_context(employer):
         assert not AcceptedBadge.objects.exists()
 
@@ -212,3 +217,73 @@ def test_a_draft_advert_is_not_public(employer, site_client):
     response = site_client(employer).get(f"/jobs/{advert.entity_id}/")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_badge_already_accepted_is_not_added_twice(
+    employer, manager, badge, site_client
+):
+    advert = make_advert(employer, open_it=False)
+    client = site_client(employer, manager)
+    url = f"/adverts/{advert.entity_id}/"
+    external = {
+        "kind": "external-badgeclass",
+        "url": "https://badges.example.org/badges/first-aid",
+        "name": "First Aid at Work",
+    }
+    client.post(url, {"kind": "own", "badge": badge.pk, "required": "on"})
+    client.post(url, external)
+
+    own_again = client.post(url, {"kind": "own", "badge": badge.pk})
+    external_again = client.post(
+        url, {**external, "url": external["url"] + "/", "required": "on"}
+    )
+
+    assert "This advert already accepts “Customer Service Award”." in (
+        own_again.content.decode()
+    )
+    assert "This advert already accepts “First Aid at Work”." in (
+        external_again.content.decode()
+    )
+    with tenant_context(employer):
+        assert advert.accepted_badges.count() == 2
+
+
+def test_a_closing_date_in_the_past_is_refused(employer, manager, site_client):
+    client = site_client(employer, manager)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+
+    response = client.post("/adverts/new/", advert_form(closes_on=yesterday))
+
+    assert "The closing date has passed: choose today or a later date." in (
+        response.content.decode()
+    )
+    with tenant_context(employer):
+        assert not Advert.objects.exists()
+
+
+def test_an_advert_past_its_closing_date_leaves_the_employers_job_list(
+    employer, site_client
+):
+    advert = make_advert(employer, title="Van Driver")
+    client = site_client(employer)
+    assert "Van Driver" in client.get("/jobs/").content.decode()
+
+    with tenant_context(employer):
+        Advert.objects.filter(pk=advert.pk).update(
+            closes_on=timezone.localdate() - timedelta(days=1)
+        )
+
+    assert "Van Driver" not in client.get("/jobs/").content.decode()
+
+
+def test_an_unknown_status_action_changes_nothing(employer, manager, site_client):
+    advert = make_advert(employer)
+    client = site_client(employer, manager)
+
+    response = client.post(
+        f"/adverts/{advert.entity_id}/status/", {"action": "archive"}, follow=True
+    )
+
+    assert "Choose to open or to close the advert." in response.content.decode()
+    with tenant_context(employer):
+        assert Advert.objects.get().status == Advert.Status.OPEN

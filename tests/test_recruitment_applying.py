@@ -3,26 +3,21 @@
 import csv
 import io
 import json
+import uuid
 from http import HTTPStatus
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_tenants.utils import tenant_context
+from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
 from recruitment.models import Application, PresentedBadge
-from tests.fetchers import SiteFetcher
 from tests.test_recruitment_helpers import award_png, make_advert
 
 APPLICANT = "ava@example.org"
 
 
-@pytest.fixture(autouse=True)
-def fetcher(monkeypatch):
-    """Fetch the portal's own documents through the test client."""
-    fetcher = SiteFetcher()
-    monkeypatch.setattr("recruitment.verification.make_fetcher", lambda: fetcher)
-    return fetcher
+pytestmark = pytest.mark.usefixtures("site_fetcher")
 
 
 @pytest.fixture
@@ -54,6 +49,14 @@ def apply(client, advert, capture, **fields):
     }
     with capture(execute=True):
         return client.post(f"/jobs/{advert.entity_id}/apply/", data)
+
+
+def failed_tasks():
+    """Name the failed tasks recorded for the programme team (public schema)."""
+    from core.models import TaskFailure
+
+    with schema_context(get_public_schema_name()):
+        return list(TaskFailure.objects.values_list("task_name", flat=True))
 
 
 def only_application(employer):
@@ -89,9 +92,13 @@ def test_an_applicant_presents_a_baked_badge_and_sees_it_verified(
     assert presented.recipient_matches is True
     assert presented.checked_at is not None
 
-    page = client.get(response["Location"]).content.decode()
+    status_page = client.get(response["Location"])
+    page = status_page.content.decode()
     assert "Verified" in page
     assert "Customer Service Award — Acme Repairs" in page
+    # Its address is its key: not kept by caches, not listed by search engines.
+    assert "no-store" in status_page["Cache-Control"]
+    assert status_page["X-Robots-Tag"] == "noindex, nofollow"
 
     (acknowledgement,) = mail.outbox
     assert acknowledgement.to == [APPLICANT]
@@ -182,12 +189,13 @@ def test_an_application_without_badges_is_refused_keeping_what_was_typed(
     [
         (
             {"badge_urls": "ftp://badges.example.org/1"},
-            "“ftp://badges.example.org/1” is not a web address starting http:// "
-            "or https://.",
+            "“ftp://badges.example.org/1” is not a full web address starting "
+            "http:// or https://. Give one link a line.",
         ),
         (
             {"badge_urls": "javascript:alert(1)"},
-            "“javascript:alert(1)” is not a web address starting http:// or https://.",
+            "“javascript:alert(1)” is not a full web address starting http:// or "
+            "https://. Give one link a line.",
         ),
         (
             {"badge_files": [SimpleUploadedFile("virus.exe", b"MZ")]},
@@ -358,13 +366,69 @@ def test_a_shortlisted_or_rejected_applicant_sees_the_status(
     )
 
 
+def test_the_applicant_is_emailed_when_shortlisted_and_when_rejected(
+    employer,
+    manager,
+    advert,
+    two_candidates,
+    site_client,
+    django_capture_on_commit_callbacks,
+):
+    with tenant_context(employer):
+        ava = Application.objects.get(email=APPLICANT)
+    client = site_client(employer, manager)
+    mail.outbox.clear()
+
+    def decide(status):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/adverts/applications/{ava.entity_id}/", {"status": status})
+
+    decide("shortlisted")
+    decide("shortlisted")  # pressed twice: one email
+    decide("rejected")
+
+    shortlisted, rejected = mail.outbox
+    assert shortlisted.to == rejected.to == [APPLICANT]
+    assert shortlisted.subject == (
+        "You are shortlisted for Customer Service Adviser at Acme Repairs"
+    )
+    assert "has shortlisted your application" in shortlisted.body
+    assert "decided not to take your application forward" in rejected.body
+    status_url = f"http://acme.localhost:8000/applications/{ava.entity_id}/"
+    assert status_url in shortlisted.body
+    assert status_url in rejected.body
+    assert "http://localhost:8000/jobs/" in rejected.body
+
+
+def test_a_status_email_overtaken_by_a_later_change_is_not_sent(
+    employer, manager, advert, two_candidates, site_client
+):
+    from recruitment.tasks import send_application_status
+
+    with tenant_context(employer):
+        ava = Application.objects.get(email=APPLICANT)
+    client = site_client(employer, manager)
+    client.post(f"/adverts/applications/{ava.entity_id}/", {"status": "shortlisted"})
+    with tenant_context(employer):
+        shortlisted_at = Application.objects.get(pk=ava.pk).status_changed_at
+    client.post(f"/adverts/applications/{ava.entity_id}/", {"status": "rejected"})
+    mail.outbox.clear()
+
+    # The shortlisting's email, delivered late, after the rejection.
+    send_application_status.delay(
+        employer.schema_name, ava.pk, "shortlisted", shortlisted_at.isoformat()
+    )
+
+    assert mail.outbox == []
+
+
 def test_a_verification_can_be_run_again(
     employer,
     manager,
     advert,
     badge,
     site_client,
-    fetcher,
+    site_fetcher,
     monkeypatch,
     django_capture_on_commit_callbacks,
 ):
@@ -385,7 +449,7 @@ def test_a_verification_can_be_run_again(
     (presented,) = application.badges.all()
     assert presented.result == "unreachable"
 
-    monkeypatch.setattr("recruitment.verification.make_fetcher", lambda: fetcher)
+    monkeypatch.setattr("recruitment.verification.make_fetcher", lambda: site_fetcher)
     with django_capture_on_commit_callbacks(execute=True):
         response = site_client(employer, manager).post(
             f"/adverts/applications/{application.entity_id}/badges/{presented.pk}/rerun/"
@@ -433,7 +497,6 @@ def test_a_database_hiccup_during_verification_is_retried(
     from celery.exceptions import Retry
     from django.db import OperationalError
 
-    from core.models import TaskFailure
     from recruitment import services
     from recruitment.tasks import verify_presented_badge
 
@@ -462,7 +525,7 @@ def test_a_database_hiccup_during_verification_is_retried(
         )
     with tenant_context(employer):
         assert PresentedBadge.objects.get(pk=presented.pk).status == "pending"
-    assert not TaskFailure.objects.exists()
+    assert failed_tasks() == []
 
     verify_presented_badge.apply(args=(employer.schema_name, presented.pk))
 
@@ -471,29 +534,204 @@ def test_a_database_hiccup_during_verification_is_retried(
         assert PresentedBadge.objects.get(pk=presented.pk).result == "unreachable"
 
 
-def test_a_verification_lost_on_the_way_is_queued_again(
-    employer, advert, badge, site_client
-):
+def test_work_lost_on_the_way_is_queued_again(employer, advert, badge, site_client):
+    """A verification left pending and an acknowledgement never sent."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from recruitment.tasks import queue_stale_verifications
+    from recruitment.tasks import queue_lost_work
 
     with tenant_context(employer):
-        application = Application.objects.create(
-            advert=advert, name="Ava", email=APPLICANT, message=""
+        lost, recent, old = (
+            Application.objects.create(
+                advert=advert, name=name, email=f"{name}@example.org", message=""
+            )
+            for name in ("lost", "recent", "old")
         )
-        Application.objects.filter(pk=application.pk).update(
+        Application.objects.filter(pk=lost.pk).update(
             created_at=timezone.now() - timedelta(hours=1)
         )
-        lost = PresentedBadge.objects.create(
-            application=application,
+        Application.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - timedelta(days=2)
+        )
+        pending = PresentedBadge.objects.create(
+            application=lost,
             kind=PresentedBadge.Kind.URL,
             url="https://example.org/badge",
         )
+        # Rejected an hour ago; the email never went.
+        Application.objects.filter(pk=old.pk).update(
+            status="rejected", status_changed_at=timezone.now() - timedelta(hours=1)
+        )
+    mail.outbox.clear()
 
-    queue_stale_verifications()
+    queue_lost_work()
+    queue_lost_work()  # the next sweep: nothing more
 
     with tenant_context(employer):
-        assert PresentedBadge.objects.get(pk=lost.pk).result == "unreachable"
+        assert PresentedBadge.objects.get(pk=pending.pk).result == "unreachable"
+    # "recent" may still be on its way, and "old" is too old to thank, but
+    # its rejection is recent.
+    by_recipient = {message.to[0]: message.body for message in mail.outbox}
+    assert len(mail.outbox) == 2
+    assert "Your application has arrived." in by_recipient["lost@example.org"]
+    assert "decided not to take" in by_recipient["old@example.org"]
+
+
+def verified(version, issuer_id, badge_class_id):
+    return PresentedBadge(
+        status=PresentedBadge.Status.DONE,
+        result="valid",
+        recipient_matches=True,
+        openbadges_version=version,
+        issuer_id=issuer_id,
+        badge_class_id=badge_class_id,
+    )
+
+
+def test_a_3_0_credential_counts_only_from_the_badges_own_issuer(employer, badge):
+    from badges import documents
+    from recruitment.models import AcceptedBadge
+    from recruitment.services import holds
+
+    with tenant_context(employer):
+        own = AcceptedBadge(kind=AcceptedBadge.Kind.OWN, badge=badge, required=True)
+        our_badge, our_issuer = documents.badge_class_id(badge), documents.issuer_id()
+
+        # Anyone can sign a credential naming our badge's id.
+        assert not holds([verified("3.0", "did:key:z6MkForger", our_badge)], own)
+        assert not holds(
+            [verified("3.0", "http://acme.localhost:8000/other", our_badge)], own
+        )
+        assert holds([verified("3.0", our_issuer, our_badge)], own)
+        assert holds([verified("2.0", our_issuer, our_badge)], own)
+
+    external = AcceptedBadge(
+        kind=AcceptedBadge.Kind.EXTERNAL_BADGE,
+        url="https://badges.college.example/badges/first-aid",
+        required=True,
+    )
+    wanted = external.url
+    assert not holds([verified("3.0", "https://mill.example/issuer", wanted)], external)
+    assert not holds([verified("3.0", "did:key:z6MkForger", wanted)], external)
+    assert holds(
+        [verified("3.0", "https://badges.college.example/issuer", wanted)], external
+    )
+    assert holds([verified("3.0", "did:web:badges.college.example", wanted)], external)
+    # A 2.0 BadgeClass was fetched from its own URL and checked with its issuer.
+    assert holds([verified("2.0", "https://api.college.example/i", wanted)], external)
+
+
+def test_a_check_that_fails_on_our_side_ends_with_a_verdict_not_checking(
+    employer,
+    manager,
+    advert,
+    badge,
+    site_client,
+    django_capture_on_commit_callbacks,
+):
+    from recruitment.tasks import verify_presented_badge
+
+    png = award_png(employer, badge, APPLICANT)
+    apply(
+        site_client(employer),
+        advert,
+        django_capture_on_commit_callbacks,
+        badge_files=[SimpleUploadedFile("a.png", png, "image/png")],
+    )
+    application = only_application(employer)
+    presented = application.badges.get()
+    assert presented.is_verified
+    with tenant_context(employer):
+        presented.file.storage.delete(presented.file.name)
+        PresentedBadge.objects.filter(pk=presented.pk).update(status="pending")
+        # While a check runs again, the badge it replaces does not count.
+        assert not PresentedBadge.objects.get(pk=presented.pk).is_verified
+
+    # As a worker runs it: the error is recorded, not raised to the caller.
+    result = verify_presented_badge.apply(
+        (employer.schema_name, presented.pk), throw=False
+    )
+
+    assert isinstance(result.result, FileNotFoundError)
+
+    with tenant_context(employer):
+        presented = PresentedBadge.objects.get(pk=presented.pk)
+    assert (presented.status, presented.result) == ("done", "unverifiable")
+    assert "run it again" in presented.reason
+    assert failed_tasks() == [verify_presented_badge.name]
+    manager_client = site_client(employer, manager)
+    file_url = (
+        f"/adverts/applications/{application.entity_id}/badges/{presented.pk}/file"
+    )
+    assert manager_client.get(file_url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_too_many_applications_for_one_email_are_refused_keeping_the_form(
+    employer, advert, site_client, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_RATE_LIMITS = {"apply_to_advert": "2/h/key"}
+    email = f"flood-{uuid.uuid4().hex[:8]}@example.org"
+    client = site_client(employer)
+
+    def send():
+        return apply(
+            client,
+            advert,
+            django_capture_on_commit_callbacks,
+            email=email,
+            badge_urls="https://badges.example.org/assertions/1",
+        )
+
+    first, second, third = send(), send(), send()
+
+    assert first.status_code == second.status_code == HTTPStatus.FOUND
+    assert third.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    page = third.content.decode()
+    assert "Too many applications" in page
+    assert "I would love to help residents." in page
+    with tenant_context(employer):
+        assert Application.objects.filter(email=email).count() == 2
+
+
+def test_the_csv_defuses_formulas_in_emails_and_follows_the_filter(
+    employer, manager, advert, two_candidates, site_client
+):
+    with tenant_context(employer):
+        Application.objects.create(
+            advert=advert, name="Eve", email="=1+2@example.com", message=""
+        )
+    client = site_client(employer, manager)
+    url = f"/adverts/{advert.entity_id}/applications.csv"
+
+    def rows(**query):
+        content = client.get(url, query).content.decode()
+        return list(csv.DictReader(io.StringIO(content)))
+
+    emails = sorted(row["email"] for row in rows())
+    assert emails == ["'=1+2@example.com", APPLICANT, "ben@example.org"]
+    assert [row["name"] for row in rows(meets_required="on")] == ["Ava Applicant"]
+
+
+def test_a_catalogue_badge_follows_its_entry_when_the_programme_corrects_it(
+    employer,
+):
+    from jobboard.models import RecognisedBadge
+    from recruitment.models import AcceptedBadge
+    from recruitment.services import accept_badge, holds
+
+    entry = RecognisedBadge.objects.get(name="Youth Work Volunteer")
+    real_url = "https://youth.cambridge.example/ob/badges/volunteer"
+    presented = verified("2.0", "https://youth.cambridge.example/ob/issuer", real_url)
+    advert = make_advert(employer, open_it=False)
+    with tenant_context(employer):
+        accepted = accept_badge(
+            advert, kind=AcceptedBadge.Kind.CATALOGUE, required=True, entry=entry
+        )
+        assert not holds([presented], accepted)
+
+        RecognisedBadge.objects.filter(pk=entry.pk).update(badge_class_url=real_url)
+
+        accepted = AcceptedBadge.objects.select_related("entry").get(pk=accepted.pk)
+        assert holds([presented], accepted)

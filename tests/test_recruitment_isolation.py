@@ -7,13 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
 from recruitment.models import Application
-from tests.fetchers import SiteFetcher
 from tests.test_recruitment_helpers import award_png, make_advert
 
-
-@pytest.fixture(autouse=True)
-def fetcher(monkeypatch):
-    monkeypatch.setattr("recruitment.verification.make_fetcher", SiteFetcher)
+pytestmark = pytest.mark.usefixtures("site_fetcher")
 
 
 @pytest.fixture

@@ -133,8 +133,19 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal"),
-    }
+    },
+    # What the public site shows everyone, the same from any schema: its
+    # keys carry no schema name, so a change made in an employer's schema
+    # reaches the page the public site cached (jobboard/cache.py).
+    "public": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal") + "-public",
+    },
 }
+# How long an anonymous visitor's job board page is served from the cache;
+# any change to what the board shows replaces it sooner. 0 turns it off.
+JOB_BOARD_CACHE_SECONDS = env.int("JOB_BOARD_CACHE_SECONDS", default=300)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="portal")
@@ -159,8 +170,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "badges.tasks.queue_expiry_reminders",
         "schedule": 6 * 60 * 60,
     },
-    "requeue-lost-badge-verifications": {
-        "task": "recruitment.tasks.queue_stale_verifications",
+    "requeue-lost-verifications-and-acknowledgements": {
+        "task": "recruitment.tasks.queue_lost_work",
         "schedule": 15 * 60,
     },
     "close-adverts-past-their-closing-date": {
@@ -205,6 +216,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PROGRAMME_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = PORTAL_SCHEME
+# allauth's rate limits, and the portal's own action through the same
+# machinery: applications to one employer's adverts, per address and per
+# email, so nobody floods an employer or someone's inbox.
+ACCOUNT_RATE_LIMITS = {"apply_to_advert": "20/h/ip,3/h/key"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 

@@ -18,6 +18,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Each run of the suite keeps its cache keys apart from earlier runs'.
 CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"  # noqa: F405
+CACHES["public"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "-public"  # noqa: F405
+
+# Every test applies from 127.0.0.1, and Redis outlives each test's
+# rollback; the test of the limit sets its own.
+ACCOUNT_RATE_LIMITS = {"apply_to_advert": None}  # noqa: F405
+
+# Most tests roll their transaction back, so the board's cache never hears
+# of their changes; the tests of the cache turn it on themselves.
+JOB_BOARD_CACHE_SECONDS = 0
 
 # The suite's real Celery worker (tests/worker.py) runs with these settings
 # and PORTAL_TEST_WORKER set: it sends through SMTP and takes tasks from the

@@ -1,0 +1,189 @@
+"""An applicant may sign in on the main site to apply with their account."""
+
+import time
+from http import HTTPStatus
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from recruitment import applicants
+from recruitment.models import Application
+from tests.test_recruitment_helpers import award_png, make_advert
+
+APPLICANT = "ava@example.org"
+
+
+pytestmark = pytest.mark.usefixtures("site_fetcher")
+
+
+@pytest.fixture
+def badge(employer, make_badge):
+    return make_badge(employer, name="Customer Service Award")
+
+
+@pytest.fixture
+def advert(employer, badge):
+    return make_advert(employer, accepts=[(badge, True)])
+
+
+@pytest.fixture
+def ava(make_user):
+    return make_user(email=APPLICANT, full_name="Ava Applicant")
+
+
+def carried_over(public_client, user, employer, advert):
+    """Sign in on the main site and follow it to the apply page's URL."""
+    public_client.force_login(user)
+    response = public_client.get(f"/apply/{employer.slug}/{advert.entity_id}/")
+    assert response.status_code == HTTPStatus.FOUND
+    return response["Location"]
+
+
+def test_the_apply_page_offers_signing_in_on_the_main_site(
+    employer, advert, site_client
+):
+    page = site_client(employer).get(f"/jobs/{advert.entity_id}/apply/")
+
+    sign_in = f"http://localhost:8000/apply/acme/{advert.entity_id}/"
+    assert f'href="{sign_in}"' in page.content.decode()
+
+
+def test_someone_not_signed_in_signs_in_and_is_carried_to_the_job(
+    employer, advert, ava, public_client
+):
+    from conftest import PASSWORD
+
+    start = f"/apply/acme/{advert.entity_id}/"
+    response = public_client.get(start)
+    assert response["Location"] == f"/accounts/login/?next={start}"
+
+    response = public_client.post(
+        response["Location"], {"login": APPLICANT, "password": PASSWORD}
+    )
+    assert response["Location"] == start
+
+    response = public_client.get(start)
+    assert response["Location"].startswith(
+        f"http://acme.localhost:8000/jobs/{advert.entity_id}/apply/?as="
+    )
+
+
+def test_a_signed_in_applicant_applies_with_their_confirmed_email(
+    employer,
+    advert,
+    badge,
+    ava,
+    public_client,
+    site_client,
+    django_capture_on_commit_callbacks,
+):
+    location = carried_over(public_client, ava, employer, advert)
+    url = urlsplit(location)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == (
+        f"http://acme.localhost:8000/jobs/{advert.entity_id}/apply/"
+    )
+    client = site_client(employer)
+
+    form_page = client.get(f"{url.path}?{url.query}").content.decode()
+    assert f"You are applying as {APPLICANT}" in form_page
+    assert 'value="Ava Applicant"' in form_page
+
+    token = parse_qs(url.query)["as"][0]
+    png = award_png(employer, badge, APPLICANT)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url.path,
+            {
+                "signed_in_as": token,
+                "name": "Ava Applicant",
+                # A disabled field: whatever is sent, the confirmed one counts.
+                "email": "someone.else@example.org",
+                "message": "Hello",
+                "badge_files": [SimpleUploadedFile("b.png", png, "image/png")],
+            },
+        )
+
+    assert response.status_code == HTTPStatus.FOUND
+    with tenant_context(employer):
+        application = Application.objects.get()
+        assert (application.email, application.email_confirmed) == (APPLICANT, True)
+        assert application.badges.get().is_verified
+
+
+def test_an_anonymous_application_is_not_confirmed(
+    employer, advert, badge, site_client, manager_client
+):
+    png = award_png(employer, badge, APPLICANT)
+    site_client(employer).post(
+        f"/jobs/{advert.entity_id}/apply/",
+        {
+            "name": "Ava Applicant",
+            "email": APPLICANT,
+            "message": "Hello",
+            "badge_files": [SimpleUploadedFile("b.png", png, "image/png")],
+        },
+    )
+
+    with tenant_context(employer):
+        application = Application.objects.get()
+    assert application.email_confirmed is False
+    detail = manager_client.get(f"/adverts/applications/{application.entity_id}/")
+    assert f"{APPLICANT} (not confirmed)" in detail.content.decode()
+
+
+def test_a_token_for_another_job_or_employer_is_refused(
+    employer, other_employer, advert, ava, site_client
+):
+    elsewhere = make_advert(other_employer)
+    token = applicants.make_token(ava, other_employer, elsewhere.entity_id)
+    client = site_client(employer)
+
+    page = client.get(f"/jobs/{advert.entity_id}/apply/", {"as": token})
+
+    text = page.content.decode()
+    assert "This sign-in link is for another job." in text
+    assert "You are applying as" not in text
+
+
+def test_a_forged_or_expired_token_is_refused(
+    employer, advert, ava, site_client, monkeypatch
+):
+    forged = signing.dumps(
+        {"name": "X", "email": "x@example.org", "schema": "acme"}, salt="other"
+    )
+    token = applicants.make_token(ava, employer, advert.entity_id)
+    client = site_client(employer)
+
+    page = client.get(f"/jobs/{advert.entity_id}/apply/", {"as": forged})
+    assert "This sign-in link is not valid." in page.content.decode()
+
+    later = time.time() + applicants.MAX_AGE_SECONDS + 1
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    page = client.get(f"/jobs/{advert.entity_id}/apply/", {"as": token})
+    assert "Your sign-in has expired" in page.content.decode()
+    assert "You are applying as" not in page.content.decode()
+
+
+def test_an_account_with_an_unconfirmed_email_is_sent_to_confirm_it(
+    employer, advert, ava
+):
+    EmailAddress.objects.filter(user=ava).update(verified=False)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(ava)
+
+    response = client.get(f"/apply/acme/{advert.entity_id}/", follow=True)
+
+    assert response.redirect_chain[-1][0] == "/accounts/email/"
+    assert "Confirm your email address first. Then apply again." in (
+        response.content.decode()
+    )
+
+
+@pytest.fixture
+def manager_client(employer, add_member, site_client):
+    return site_client(employer, add_member(employer, role="manager"))
