@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from employers.models import Domain, Employer
+from jobboard import cache as board_cache
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class EmployerAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Employer.Status.ACTIVE).update(
             status=Employer.Status.SUSPENDED, suspended_at=timezone.now()
         )
+        board_cache.board_changed()  # update() sends no signals
         logger.info("suspended %d employers by user=%s", count, request.user.pk)
         self.message_user(request, f"Suspended {count} employer(s).", messages.SUCCESS)
 
@@ -99,5 +101,6 @@ class EmployerAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Employer.Status.SUSPENDED).update(
             status=Employer.Status.ACTIVE, suspended_at=None
         )
+        board_cache.board_changed()
         logger.info("reinstated %d employers by user=%s", count, request.user.pk)
         self.message_user(request, f"Reinstated {count} employer(s).", messages.SUCCESS)

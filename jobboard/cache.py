@@ -27,7 +27,8 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "jobboard:version"
-QUERY_FIELDS = ("q", "badge", "skill", "district", "employer", "page")
+FILTER_FIELDS = ("q", "badge", "skill", "district", "employer")
+QUERY_FIELDS = (*FILTER_FIELDS, "page")
 
 
 def board_cache():

@@ -27,7 +27,11 @@ class RecognisedBadge(models.Model):
         _("issuer URL"),
         max_length=500,
         blank=True,
-        help_text=_("Used when no BadgeClass URL is given: any of its badges."),
+        help_text=_(
+            "Without a BadgeClass URL: any badge of this issuer. With one: only "
+            "this issuer's badges of that class count (give it for badges on a "
+            "platform shared by many issuers)."
+        ),
     )
     skills = ArrayField(
         models.CharField(max_length=40), verbose_name=_("skills"), default=list

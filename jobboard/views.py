@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -44,8 +44,11 @@ def render_board(request):
         )
 
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    # The page's links keep the filters, and only them: the page is cached
+    # for everyone who asks the same, whatever else their URL carried.
+    query = QueryDict(mutable=True)
+    for name in cache.FILTER_FIELDS:
+        query.setlist(name, request.GET.getlist(name))
     context = {
         "form": form,
         "page": page,

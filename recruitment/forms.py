@@ -21,7 +21,10 @@ class AdvertForm(forms.ModelForm):
     class Meta:
         model = Advert
         fields = ["title", "description", "location", "hours", "salary", "closes_on"]
-        widgets = {"closes_on": forms.DateInput(attrs={"type": "date"})}
+        # A date input takes only ISO dates, whatever the page's language.
+        widgets = {
+            "closes_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        }
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
@@ -87,24 +90,22 @@ class AcceptedBadgeForm(forms.Form):
 
     def already_accepted(self, data):
         """Return the accepted badge this one would repeat, if any."""
+        from recruitment.services import accepted_url, same_id
+
         kind = data["kind"]
-        if kind == AcceptedBadge.Kind.OWN:
-            wanted_url = None
-        elif kind == AcceptedBadge.Kind.CATALOGUE:
-            wanted_url = data["entry"].badge_class_url or data["entry"].issuer_url
-        else:
-            wanted_url = data["url"]
-        for accepted in self.advert.accepted_badges.all():
+        accepted_badges = self.advert.accepted_badges.select_related("badge", "entry")
+        for accepted in accepted_badges:
             if kind == AcceptedBadge.Kind.OWN:
                 if accepted.badge_id == data["badge"].pk:
                     return accepted
-            elif accepted.url and same_url(accepted.url, wanted_url):
+            elif kind == AcceptedBadge.Kind.CATALOGUE:
+                if accepted.entry_id == data["entry"].pk:
+                    return accepted
+            elif accepted.badge_id is None and same_id(
+                accepted_url(accepted), data["url"]
+            ):
                 return accepted
         return None
-
-
-def same_url(first, second):
-    return first.strip().rstrip("/") == second.strip().rstrip("/")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

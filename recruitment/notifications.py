@@ -33,7 +33,11 @@ def send_application_received(application):
             to=[application.email],
         )
 
-    return send_once(f"application-received:{application.pk}", build)
+    return send_once(received_email_key(application.pk), build)
+
+
+def received_email_key(application_id):
+    return f"application-received:{application_id}"
 
 
 def send_application_status(application):

@@ -211,10 +211,13 @@ def set_application_status(application, status):
 
     if status not in (Application.Status.SHORTLISTED, Application.Status.REJECTED):
         raise ValidationError("Choose shortlist or reject.")
-    if application.status == status:
-        return
 
     with transaction.atomic():
+        # Locked and read again: of two changes at once, the second sees the
+        # first, and each email names the change that sent it.
+        current = Application.objects.select_for_update().get(pk=application.pk)
+        if current.status == status:
+            return
         application.status = status
         application.status_changed_at = timezone.now()
         application.save(update_fields=["status", "status_changed_at"])
@@ -240,8 +243,22 @@ def accepted_url(accepted):
 
 
 def same_id(found, wanted):
-    """Compare two Open Badges ids, ignoring a trailing slash."""
-    return bool(found) and found.strip().rstrip("/") == wanted.strip().rstrip("/")
+    """Compare two Open Badges ids, ignoring a trailing slash and the case of
+    the scheme and host (which URLs ignore too)."""
+    return bool(found) and bool(wanted) and normal_id(found) == normal_id(wanted)
+
+
+def normal_id(value):
+    value = value.strip().rstrip("/")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return value
+    if not parts.netloc:
+        return value
+    return parts._replace(
+        scheme=parts.scheme.lower(), netloc=parts.netloc.lower()
+    ).geturl()
 
 
 def host_of(url):
@@ -285,6 +302,10 @@ def holds(presented_badges, accepted):
             continue
         if accepted.kind == AcceptedBadge.Kind.OWN:
             if same_id(presented.issuer_id, documents.issuer_id()):
+                return True
+        elif (entry := accepted.catalogue_entry) and entry.issuer_url:
+            # The programme names the issuer too: only it counts.
+            if same_id(presented.issuer_id, entry.issuer_url):
                 return True
         elif issued_by_its_owner(presented, wanted):
             return True

@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import OperationalError
 from django.utils import timezone
 from django_tenants.utils import get_tenant_model, tenant_context
@@ -93,44 +94,63 @@ def requeue_lost_work(schema_name):
 
     A verification still pending, an acknowledgement or a status email never
     sent, a quarter of an hour after the fact: the broker was down when it
-    committed, or a worker died holding the task. Acknowledgements older than
-    ``ACKNOWLEDGE_WITHIN`` are left alone (status emails too); by then a late
-    email would only confuse.
+    committed, or a worker died holding the task. Each is queued again once
+    (a task that then fails for good is recorded as failed, and retrying it
+    every quarter of an hour would only repeat that). Emails older than
+    ``ACKNOWLEDGE_WITHIN`` are left alone; by then they would only confuse.
     """
     stale = timezone.now() - STALE_AFTER
+    recent = timezone.now() - ACKNOWLEDGE_WITHIN
+
     pending = PresentedBadge.objects.filter(
         status=PresentedBadge.Status.PENDING, application__created_at__lt=stale
-    )
-    for presented_id in pending.values_list("pk", flat=True):
-        verify_presented_badge.delay(schema_name, presented_id)
+    ).values_list("pk", "checked_at")
+    for presented_id, checked_at in pending:
+        # A check run again has the time of the verdict it replaces.
+        if first_requeue(f"verification:{presented_id}:{checked_at}"):
+            verify_presented_badge.delay(schema_name, presented_id)
 
-    sent = SentEmail.objects.filter(
-        key__startswith="application-received:", sent_at__isnull=False
-    ).values_list("key", flat=True)
-    sent_ids = {int(key.rsplit(":", 1)[1]) for key in sent}
-    recent = Application.objects.filter(
-        created_at__lt=stale,
-        created_at__gte=timezone.now() - ACKNOWLEDGE_WITHIN,
-    ).values_list("pk", flat=True)
-    unsent = [pk for pk in recent if pk not in sent_ids]
-    for application_id in unsent:
-        send_application_received.delay(schema_name, application_id)
-    if unsent:
-        logger.warning("queued %s lost acknowledgements again", len(unsent))
+    sent = set(
+        SentEmail.objects.filter(
+            key__startswith="application-", sent_at__isnull=False
+        ).values_list("key", flat=True)
+    )
+    received = Application.objects.filter(
+        created_at__lt=stale, created_at__gte=recent
+    ).values_list("pk", "created_at")
+    for application_id, created_at in received:
+        key = notifications.received_email_key(application_id)
+        if key not in sent and first_requeue(f"{key}:{created_at.isoformat()}"):
+            logger.warning(
+                "application=%s acknowledgement queued again", application_id
+            )
+            send_application_received.delay(schema_name, application_id)
 
     decided = Application.objects.filter(
         status__in=[Application.Status.SHORTLISTED, Application.Status.REJECTED],
         status_changed_at__lt=stale,
-        status_changed_at__gte=timezone.now() - ACKNOWLEDGE_WITHIN,
+        status_changed_at__gte=recent,
     )
     for application in decided:
-        changed_at = application.status_changed_at.isoformat()
         key = notifications.status_email_key(application)
-        if not SentEmail.objects.filter(key=key, sent_at__isnull=False).exists():
+        if key not in sent and first_requeue(key):
             logger.warning("application=%s status email queued again", application.pk)
             send_application_status.delay(
-                schema_name, application.pk, application.status, changed_at
+                schema_name,
+                application.pk,
+                application.status,
+                application.status_changed_at.isoformat(),
             )
+
+
+def first_requeue(key):
+    """Tell whether this is the first time the sweep queues ``key`` again.
+
+    The default cache's keys carry the schema name, so one employer's marks
+    never stand for another's.
+    """
+    timeout = int(ACKNOWLEDGE_WITHIN.total_seconds()) * 2
+    return cache.add(f"recruitment:requeued:{key}", 1, timeout=timeout)
 
 
 @shared_task

@@ -72,14 +72,17 @@ def advert_apply(request, entity_id):
         return redirect("recruitment:advert", entity_id=advert.entity_id)
 
     applicant = signed_in_applicant(request, advert)
-    form = ApplicationForm(
-        request.POST or None, request.FILES or None, applicant=applicant
-    )
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    token_refused = bool(request.POST.get("signed_in_as")) and applicant is None
+    if token_refused:
+        # Sent back, not taken without the confirmation its sender expected;
+        # the next press applies unconfirmed, as they then can see.
+        data = request.POST.copy()
+        data.pop("signed_in_as")
+    form = ApplicationForm(data, request.FILES or None, applicant=applicant)
+    if request.method == "POST" and not token_refused and form.is_valid():
         data = form.cleaned_data
-        if not ratelimit.consume(
-            request, action="apply_to_advert", key=data["email"].lower()
-        ):
+        if not within_rate_limit(request, data["email"], applicant):
             logger.warning("applications to advert=%s rate-limited", advert.entity_id)
             form.add_error(
                 None,
@@ -93,6 +96,9 @@ def advert_apply(request, entity_id):
                 context,
                 status=HTTPStatus.TOO_MANY_REQUESTS,
             )
+        if applicant is not None and not applicants.use_up(applicant):
+            messages.error(request, "This sign-in link was used already.")
+            return redirect("recruitment:apply", entity_id=advert.entity_id)
         try:
             application = services.submit_application(
                 advert=advert,
@@ -114,12 +120,23 @@ def advert_apply(request, entity_id):
     return render(request, "recruitment/application_form.html", context)
 
 
+def within_rate_limit(request, email, applicant):
+    """Count an application against the limits; False once they are reached.
+
+    A confirmed email has a limit of its own, so nobody typing someone's
+    address can use up theirs.
+    """
+    key = f"confirmed:{email.lower()}" if applicant else email.lower()
+    return ratelimit.consume(request, action="apply_to_advert", key=key)
+
+
 def application_form_context(request, advert, form, applicant):
     return {
         "advert": advert,
         "accepted": accepted_badges_of(advert),
         "form": form,
         "applicant": applicant,
+        "files_dropped": bool(request.FILES),
         "sign_in_url": settings.PORTAL_URL
         + reverse(
             "recruitment_public:apply_signed_in",
@@ -130,11 +147,14 @@ def application_form_context(request, advert, form, applicant):
 
 
 def signed_in_applicant(request, advert):
-    """Return who signed in on the main site to apply, if anyone.
+    """Return who applies with their account, if anyone.
 
-    The token comes in the link from the main site and then rides in the
-    form, so a form sent back with errors keeps it.
+    A member signed in on this site applies as themselves. Anyone else may
+    come with a token from the main site, in the link and then in the form,
+    so a form sent back with errors keeps it.
     """
+    if request.user.is_authenticated:
+        return applicants.member_applicant(request.user, request.tenant)
     token = request.POST.get("signed_in_as") or request.GET.get("as")
     if not token:
         return None

@@ -170,3 +170,50 @@ def test_the_cache_can_be_turned_off(employer, public_client, settings):
     Listing.objects.update(title="Renamed")
 
     assert "Renamed" in board_page(public_client)
+
+
+def test_suspending_from_the_admin_takes_adverts_off_at_once(
+    employer, public_client, committed, make_user
+):
+    from django.test import Client
+
+    from employers.services import create_programme_admin
+
+    create_programme_admin("team@example.org", "team-password-1", "Team")
+    team = Client(HTTP_HOST="localhost")
+    team.login(email="team@example.org", password="team-password-1")
+    with committed():
+        make_advert(employer, title="Van Driver")
+    assert "Van Driver" in board_page(public_client)
+
+    def bulk(action):
+        with committed():
+            team.post(
+                "/admin/employers/employer/",
+                {"action": action, "_selected_action": [employer.pk]},
+            )
+
+    bulk("suspend")
+    assert "Van Driver" not in board_page(public_client)
+
+    bulk("reinstate")
+    assert "Van Driver" in board_page(public_client)
+
+
+def test_what_else_a_url_carries_stays_out_of_everyones_cached_page(
+    employer, public_client, committed
+):
+    from jobboard.views import PAGE_SIZE
+
+    with committed():
+        for number in range(PAGE_SIZE + 1):
+            make_advert(employer, title=f"Job {number}")
+
+    # The first visitor's URL carries more than the board reads ...
+    first = board_page(public_client, utm_source='">x')
+    # ... and the next visitor gets the page cached for it.
+    plain = board_page(public_client)
+
+    assert plain == first
+    assert "utm_source" not in plain
+    assert 'href="?page=2"' in plain

@@ -233,10 +233,23 @@ def test_a_badge_already_accepted_is_not_added_twice(
     client.post(url, {"kind": "own", "badge": badge.pk, "required": "on"})
     client.post(url, external)
 
+    entry = RecognisedBadge.objects.get(name="Youth Work Volunteer")
+    client.post(url, {"kind": "catalogue", "entry": entry.pk})
+    # The programme team corrects the entry after the advert took it.
+    RecognisedBadge.objects.filter(pk=entry.pk).update(
+        badge_class_url="https://youth.cambridge.example/badges/volunteer"
+    )
+
     own_again = client.post(url, {"kind": "own", "badge": badge.pk})
     external_again = client.post(
-        url, {**external, "url": external["url"] + "/", "required": "on"}
+        url,
+        {
+            **external,
+            "url": "HTTPS://Badges.Example.org/badges/first-aid/",
+            "required": "on",
+        },
     )
+    entry_again = client.post(url, {"kind": "catalogue", "entry": entry.pk})
 
     assert "This advert already accepts “Customer Service Award”." in (
         own_again.content.decode()
@@ -244,8 +257,22 @@ def test_a_badge_already_accepted_is_not_added_twice(
     assert "This advert already accepts “First Aid at Work”." in (
         external_again.content.decode()
     )
+    assert "This advert already accepts “Youth Work Volunteer”." in (
+        entry_again.content.decode()
+    )
     with tenant_context(employer):
-        assert advert.accepted_badges.count() == 2
+        assert advert.accepted_badges.count() == 3
+
+
+def test_the_edit_form_shows_the_closing_date_a_date_input_can_read(
+    employer, manager, site_client
+):
+    advert = make_advert(employer, closes_on=timezone.localdate() + timedelta(days=9))
+
+    page = site_client(employer, manager).get(f"/adverts/{advert.entity_id}/edit/")
+
+    iso = advert.closes_on.isoformat()
+    assert f'type="date" name="closes_on" value="{iso}"' in page.content.decode()
 
 
 def test_a_closing_date_in_the_past_is_refused(employer, manager, site_client):

@@ -215,7 +215,11 @@ def test_badges_that_cannot_be_taken_are_explained(
     )
 
     assert response.status_code == HTTPStatus.OK
-    assert message.replace("'", "&#x27;") in response.content.decode()
+    page = response.content.decode()
+    assert message.replace("'", "&#x27;") in page
+    # Files chosen cannot be kept by the page: it says so.
+    choose_again = "choose your badge files again" in page
+    assert choose_again == ("badge_files" in fields)
     with tenant_context(employer):
         assert not Application.objects.exists()
 
@@ -394,6 +398,10 @@ def test_the_applicant_is_emailed_when_shortlisted_and_when_rejected(
     )
     assert "has shortlisted your application" in shortlisted.body
     assert "decided not to take your application forward" in rejected.body
+    assert rejected.subject == (
+        "Your application for Customer Service Adviser at Acme Repairs: "
+        "not taken forward"
+    )
     status_url = f"http://acme.localhost:8000/applications/{ava.entity_id}/"
     assert status_url in shortlisted.body
     assert status_url in rejected.body
@@ -540,6 +548,7 @@ def test_work_lost_on_the_way_is_queued_again(employer, advert, badge, site_clie
 
     from django.utils import timezone
 
+    from core.models import SentEmail
     from recruitment.tasks import queue_lost_work
 
     with tenant_context(employer):
@@ -577,6 +586,13 @@ def test_work_lost_on_the_way_is_queued_again(employer, advert, badge, site_clie
     assert len(mail.outbox) == 2
     assert "Your application has arrived." in by_recipient["lost@example.org"]
     assert "decided not to take" in by_recipient["old@example.org"]
+
+    # Had those failed for good, later sweeps would not queue them again.
+    mail.outbox.clear()
+    with tenant_context(employer):
+        SentEmail.objects.all().delete()
+    queue_lost_work()
+    assert mail.outbox == []
 
 
 def verified(version, issuer_id, badge_class_id):
@@ -735,3 +751,27 @@ def test_a_catalogue_badge_follows_its_entry_when_the_programme_corrects_it(
 
         accepted = AcceptedBadge.objects.select_related("entry").get(pk=accepted.pk)
         assert holds([presented], accepted)
+
+
+def test_a_catalogue_badge_that_names_its_issuer_counts_only_from_it(employer):
+    from jobboard.models import RecognisedBadge
+    from recruitment.models import AcceptedBadge
+    from recruitment.services import accept_badge, holds
+
+    credly = RecognisedBadge.objects.get(name__startswith="AWS Certified")
+    advert = make_advert(employer, open_it=False)
+    with tenant_context(employer):
+        accepted = accept_badge(
+            advert, kind=AcceptedBadge.Kind.CATALOGUE, required=True, entry=credly
+        )
+
+    # Any issuer can have an id on Credly's host; only the entry's counts.
+    somebody = "https://www.credly.com/api/v1/obi/v2/issuers/somebody-else"
+    wanted = credly.badge_class_url
+    assert not holds([verified("3.0", somebody, wanted)], accepted)
+    assert holds([verified("2.0", credly.issuer_url, wanted)], accepted)
+    # Host names have no case; paths do.
+    shouting_host = credly.issuer_url.replace("https://www.", "HTTPS://WWW.")
+    assert holds([verified("2.0", shouting_host, wanted)], accepted)
+    assert not holds([verified("2.0", credly.issuer_url.upper(), wanted)], accepted)
+    assert holds([verified("3.0", credly.issuer_url, wanted + "/")], accepted)
