@@ -82,6 +82,12 @@ def read_token(token, employer, advert):
     if payload["schema"] != employer.schema_name or payload["advert"] != str(
         advert.entity_id
     ):
+        logger.warning(
+            "applicant token for schema=%s advert=%s presented for advert=%s",
+            payload["schema"],
+            payload["advert"],
+            advert.entity_id,
+        )
         raise InvalidApplicantToken("This sign-in link is for another job.")
     return SignedInApplicant(
         name=payload["name"][:150], email=payload["email"], token=token

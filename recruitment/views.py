@@ -97,8 +97,10 @@ def advert_apply(request, entity_id):
                 status=HTTPStatus.TOO_MANY_REQUESTS,
             )
         if applicant is not None and not applicants.use_up(applicant):
-            messages.error(request, "This sign-in link was used already.")
-            return redirect("recruitment:apply", entity_id=advert.entity_id)
+            # Another press of the same form won the token a moment ago.
+            form.add_error(None, "This sign-in link was used already.")
+            context = application_form_context(request, advert, form, applicant)
+            return render(request, "recruitment/application_form.html", context)
         try:
             application = services.submit_application(
                 advert=advert,

@@ -271,3 +271,32 @@ def test_an_account_with_an_unconfirmed_email_is_sent_to_confirm_it(
 @pytest.fixture
 def manager_client(employer, add_member, site_client):
     return site_client(employer, add_member(employer, role="manager"))
+
+
+def test_of_two_presses_at_once_only_one_spends_the_token(
+    employer, advert, ava, site_client, monkeypatch
+):
+    token = applicants.make_token(ava, employer, advert.entity_id)
+    use_up = applicants.use_up
+
+    def other_press_first(applicant):
+        use_up(applicant)  # the other press, a moment earlier
+        return use_up(applicant)
+
+    monkeypatch.setattr(applicants, "use_up", other_press_first)
+
+    response = site_client(employer).post(
+        f"/jobs/{advert.entity_id}/apply/",
+        {
+            "signed_in_as": token,
+            "name": "Ava Applicant",
+            "message": "Hello from the second press",
+            "badge_urls": "https://badges.example.org/assertions/1",
+        },
+    )
+
+    page = response.content.decode()
+    assert "This sign-in link was used already." in page
+    assert "Hello from the second press" in page
+    with tenant_context(employer):
+        assert not Application.objects.exists()
