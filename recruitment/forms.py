@@ -93,16 +93,20 @@ class AcceptedBadgeForm(forms.Form):
         from recruitment.services import accepted_url, same_id
 
         kind = data["kind"]
+        if kind == AcceptedBadge.Kind.CATALOGUE:
+            entry = data["entry"]
+            wanted_url = entry.badge_class_url or entry.issuer_url
+        else:
+            wanted_url = data["url"]
         accepted_badges = self.advert.accepted_badges.select_related("badge", "entry")
         for accepted in accepted_badges:
             if kind == AcceptedBadge.Kind.OWN:
                 if accepted.badge_id == data["badge"].pk:
                     return accepted
-            elif kind == AcceptedBadge.Kind.CATALOGUE:
-                if accepted.entry_id == data["entry"].pk:
-                    return accepted
-            elif accepted.badge_id is None and same_id(
-                accepted_url(accepted), data["url"]
+            elif kind == AcceptedBadge.Kind.CATALOGUE and (
+                accepted.entry_id == data["entry"].pk
+            ) or accepted.badge_id is None and same_id(
+                accepted_url(accepted), wanted_url
             ):
                 return accepted
         return None
@@ -156,7 +160,6 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Open Badges 3.0 JSON, or a JWT."),
     )
-    signed_in_as = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, applicant=None, **kwargs):
         """``applicant``: who signed in on the main site to apply, or None.
@@ -166,7 +169,6 @@ class ApplicationForm(forms.Form):
         """
         super().__init__(*args, **kwargs)
         if applicant is not None:
-            self.fields["signed_in_as"].initial = applicant.token
             self.fields["name"].initial = applicant.name
             self.fields["email"].initial = applicant.email
             self.fields["email"].disabled = True

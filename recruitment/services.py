@@ -248,17 +248,25 @@ def same_id(found, wanted):
     return bool(found) and bool(wanted) and normal_id(found) == normal_id(wanted)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def normal_id(value):
+    """Return an id as URLs compare: scheme and host in lower case, no
+    default port, no trailing slash."""
     value = value.strip().rstrip("/")
     try:
         parts = urlsplit(value)
+        port = parts.port
     except ValueError:
         return value
-    if not parts.netloc:
+    if not parts.hostname:
         return value
-    return parts._replace(
-        scheme=parts.scheme.lower(), netloc=parts.netloc.lower()
-    ).geturl()
+    scheme = parts.scheme.lower()
+    netloc = parts.hostname
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    return parts._replace(scheme=scheme, netloc=netloc).geturl()
 
 
 def host_of(url):

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # queued again; acknowledgements only within a day of the application.
 STALE_AFTER = timedelta(minutes=15)
 ACKNOWLEDGE_WITHIN = timedelta(days=1)
+REQUEUE_MARK_SECONDS = 30 * 24 * 60 * 60
 
 
 @shared_task(base=TenantTask)
@@ -107,8 +108,9 @@ def requeue_lost_work(schema_name):
     ).values_list("pk", "checked_at")
     for presented_id, checked_at in pending:
         # A check run again has the time of the verdict it replaces.
-        if first_requeue(f"verification:{presented_id}:{checked_at}"):
-            verify_presented_badge.delay(schema_name, presented_id)
+        key = f"verification:{presented_id}:{checked_at}"
+        if requeue_once(key, verify_presented_badge, schema_name, presented_id):
+            logger.warning("presented badge=%s check queued again", presented_id)
 
     sent = set(
         SentEmail.objects.filter(
@@ -120,11 +122,13 @@ def requeue_lost_work(schema_name):
     ).values_list("pk", "created_at")
     for application_id, created_at in received:
         key = notifications.received_email_key(application_id)
-        if key not in sent and first_requeue(f"{key}:{created_at.isoformat()}"):
+        mark = f"{key}:{created_at.isoformat()}"
+        if key not in sent and requeue_once(
+            mark, send_application_received, schema_name, application_id
+        ):
             logger.warning(
                 "application=%s acknowledgement queued again", application_id
             )
-            send_application_received.delay(schema_name, application_id)
 
     decided = Application.objects.filter(
         status__in=[Application.Status.SHORTLISTED, Application.Status.REJECTED],
@@ -133,24 +137,33 @@ def requeue_lost_work(schema_name):
     )
     for application in decided:
         key = notifications.status_email_key(application)
-        if key not in sent and first_requeue(key):
+        if key not in sent and requeue_once(
+            key,
+            send_application_status,
+            schema_name,
+            application.pk,
+            application.status,
+            application.status_changed_at.isoformat(),
+        ):
             logger.warning("application=%s status email queued again", application.pk)
-            send_application_status.delay(
-                schema_name,
-                application.pk,
-                application.status,
-                application.status_changed_at.isoformat(),
-            )
 
 
-def first_requeue(key):
-    """Tell whether this is the first time the sweep queues ``key`` again.
+def requeue_once(key, task, *args):
+    """Queue ``task`` again unless the sweep already did for ``key``.
 
-    The default cache's keys carry the schema name, so one employer's marks
-    never stand for another's.
+    The marks are kept a month in the default cache, whose keys carry the
+    schema name: one employer's marks never stand for another's. A mark
+    whose task could not be queued is taken back, for the next sweep.
     """
-    timeout = int(ACKNOWLEDGE_WITHIN.total_seconds()) * 2
-    return cache.add(f"recruitment:requeued:{key}", 1, timeout=timeout)
+    mark = f"recruitment:requeued:{key}"
+    if not cache.add(mark, 1, timeout=REQUEUE_MARK_SECONDS):
+        return False
+    try:
+        task.delay(*args)
+    except Exception:
+        cache.delete(mark)
+        raise
+    return True
 
 
 @shared_task

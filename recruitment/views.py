@@ -65,21 +65,21 @@ def advert_detail(request, entity_id):
     return render(request, "recruitment/advert_detail.html", context)
 
 
+@never_cache
 def advert_apply(request, entity_id):
     advert = visible_advert(request, entity_id)
     if not advert.accepts_applications():
         messages.error(request, "This advert is closed to applications.")
         return redirect("recruitment:advert", entity_id=advert.entity_id)
+    if "as" in request.GET:
+        return arrive_signed_in(request, advert)
 
-    applicant = signed_in_applicant(request, advert)
-    data = request.POST or None
-    token_refused = bool(request.POST.get("signed_in_as")) and applicant is None
-    if token_refused:
-        # Sent back, not taken without the confirmation its sender expected;
-        # the next press applies unconfirmed, as they then can see.
-        data = request.POST.copy()
-        data.pop("signed_in_as")
-    form = ApplicationForm(data, request.FILES or None, applicant=applicant)
+    applicant, token_refused = signed_in_applicant(request, advert)
+    form = ApplicationForm(
+        request.POST or None, request.FILES or None, applicant=applicant
+    )
+    # A form sent expecting to be confirmed whose token has gone is sent back,
+    # not taken unconfirmed behind its sender's back; the next press is.
     if request.method == "POST" and not token_refused and form.is_valid():
         data = form.cleaned_data
         if not within_rate_limit(request, data["email"], applicant):
@@ -98,9 +98,11 @@ def advert_apply(request, entity_id):
             )
         if applicant is not None and not applicants.use_up(applicant):
             # Another press of the same form won the token a moment ago.
+            request.session.pop(applicant_session_key(advert), None)
             form.add_error(None, "This sign-in link was used already.")
-            context = application_form_context(request, advert, form, applicant)
+            context = application_form_context(request, advert, form, None)
             return render(request, "recruitment/application_form.html", context)
+        request.session.pop(applicant_session_key(advert), None)
         try:
             application = services.submit_application(
                 advert=advert,
@@ -120,6 +122,25 @@ def advert_apply(request, entity_id):
 
     context = application_form_context(request, advert, form, applicant)
     return render(request, "recruitment/application_form.html", context)
+
+
+def applicant_session_key(advert):
+    return f"recruitment:applicant:{advert.entity_id}"
+
+
+def arrive_signed_in(request, advert):
+    """Take the token from the main site's link into the session.
+
+    The apply page's address then carries no token: copying it to share the
+    job shares nobody's confirmed email.
+    """
+    try:
+        applicants.read_token(request.GET["as"], request.tenant, advert)
+    except applicants.InvalidApplicantToken as error:
+        messages.error(request, str(error))
+    else:
+        request.session[applicant_session_key(advert)] = request.GET["as"]
+    return redirect("recruitment:apply", entity_id=advert.entity_id)
 
 
 def within_rate_limit(request, email, applicant):
@@ -149,22 +170,22 @@ def application_form_context(request, advert, form, applicant):
 
 
 def signed_in_applicant(request, advert):
-    """Return who applies with their account, if anyone.
+    """Return (who applies with their account or None, whether a token went).
 
-    A member signed in on this site applies as themselves. Anyone else may
-    come with a token from the main site, in the link and then in the form,
-    so a form sent back with errors keeps it.
+    A member signed in on this site applies as themselves; anyone else with
+    the token the main site's link brought, kept in the session.
     """
     if request.user.is_authenticated:
-        return applicants.member_applicant(request.user, request.tenant)
-    token = request.POST.get("signed_in_as") or request.GET.get("as")
+        return applicants.member_applicant(request.user, request.tenant), False
+    token = request.session.get(applicant_session_key(advert))
     if not token:
-        return None
+        return None, False
     try:
-        return applicants.read_token(token, request.tenant, advert)
+        return applicants.read_token(token, request.tenant, advert), False
     except applicants.InvalidApplicantToken as error:
+        request.session.pop(applicant_session_key(advert), None)
         messages.error(request, str(error))
-        return None
+        return None, request.method == "POST"
 
 
 def noindex(view):

@@ -314,3 +314,29 @@ def test_an_unknown_status_action_changes_nothing(employer, manager, site_client
     assert "Choose to open or to close the advert." in response.content.decode()
     with tenant_context(employer):
         assert Advert.objects.get().status == Advert.Status.OPEN
+
+
+def test_a_catalogue_badge_already_accepted_by_its_url_is_not_added_again(
+    employer, manager, site_client
+):
+    advert = make_advert(employer, open_it=False)
+    client = site_client(employer, manager)
+    url = f"/adverts/{advert.entity_id}/"
+    entry = RecognisedBadge.objects.get(name="Teamwork (21st Century Skills)")
+    client.post(
+        url,
+        {
+            "kind": "external-badgeclass",
+            # The same id as the entry's, as a manager might type it.
+            "url": entry.badge_class_url.replace("https://", "HTTPS://").replace(
+                "example.com", "example.com:443"
+            ),
+            "name": "Teamwork",
+        },
+    )
+
+    response = client.post(url, {"kind": "catalogue", "entry": entry.pk})
+
+    assert "This advert already accepts “Teamwork”." in response.content.decode()
+    with tenant_context(employer):
+        assert advert.accepted_badges.count() == 1

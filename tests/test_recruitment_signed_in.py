@@ -87,17 +87,19 @@ def test_a_signed_in_applicant_applies_with_their_confirmed_email(
     )
     client = site_client(employer)
 
-    form_page = client.get(f"{url.path}?{url.query}").content.decode()
+    # The token moves into the session; the page's address carries none.
+    arrival = client.get(f"{url.path}?{url.query}")
+    assert arrival["Location"] == url.path
+    form_page = client.get(url.path).content.decode()
     assert f"You are applying as {APPLICANT}" in form_page
     assert 'value="Ava Applicant"' in form_page
+    assert parse_qs(url.query)["as"][0] not in form_page
 
-    token = parse_qs(url.query)["as"][0]
     png = award_png(employer, badge, APPLICANT)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url.path,
             {
-                "signed_in_as": token,
                 "name": "Ava Applicant",
                 # A disabled field: whatever is sent, the confirmed one counts.
                 "email": "someone.else@example.org",
@@ -141,9 +143,8 @@ def test_a_token_for_another_job_or_employer_is_refused(
     token = applicants.make_token(ava, other_employer, elsewhere.entity_id)
     client = site_client(employer)
 
-    page = client.get(f"/jobs/{advert.entity_id}/apply/", {"as": token})
+    text = arrive(client, advert, token)
 
-    text = page.content.decode()
     assert "This sign-in link is for another job." in text
     assert "You are applying as" not in text
 
@@ -154,8 +155,7 @@ def test_an_unknown_or_expired_token_is_refused(employer, advert, ava, site_clie
     client = site_client(employer)
 
     for stale in (token, "made-up-token", "x" * 500):
-        page = client.get(f"/jobs/{advert.entity_id}/apply/", {"as": stale})
-        text = page.content.decode()
+        text = arrive(client, advert, stale)
         assert "This sign-in link has expired or was used already" in text
         assert "You are applying as" not in text
 
@@ -165,33 +165,58 @@ def test_a_token_confirms_one_application_only(
 ):
     token = applicants.make_token(ava, employer, advert.entity_id)
     client = site_client(employer)
+    fields = {
+        "name": "Ava Applicant",
+        "email": "ava.typed@example.org",
+        "message": "Hello",
+        "badge_urls": "https://badges.example.org/assertions/1",
+    }
 
     def send():
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(
-                f"/jobs/{advert.entity_id}/apply/",
-                {
-                    "signed_in_as": token,
-                    "name": "Ava Applicant",
-                    "email": APPLICANT,
-                    "message": "Hello",
-                    "badge_urls": "https://badges.example.org/assertions/1",
-                },
-                follow=True,
-            )
+            return client.post(f"/jobs/{advert.entity_id}/apply/", fields)
 
+    arrive(client, advert, token)
     send()
-    again = send()
+    # The link is followed again (from the browser's history, say).
+    again = arrive(client, advert, token)
 
-    # Sent back, what was typed kept, without the token: nothing taken yet.
-    page = again.content.decode()
+    assert "This sign-in link has expired or was used already" in again
+    assert "You are applying as" not in again
+    send()  # applies as anyone would, with the email typed
+    with tenant_context(employer):
+        applications = Application.objects.order_by("pk")
+        assert [(a.email, a.email_confirmed) for a in applications] == [
+            (APPLICANT, True),
+            ("ava.typed@example.org", False),
+        ]
+
+
+def test_a_token_that_expires_while_the_form_is_filled_sends_it_back(
+    employer, advert, ava, site_client, django_capture_on_commit_callbacks
+):
+    token = applicants.make_token(ava, employer, advert.entity_id)
+    client = site_client(employer)
+    arrive(client, advert, token)
+    applicants.store().delete(applicants.store_key(token))  # 30 minutes on
+    fields = {
+        "name": "Ava Applicant",
+        "email": APPLICANT,
+        "message": "Hello from the form",
+        "badge_urls": "https://badges.example.org/assertions/1",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        back = client.post(f"/jobs/{advert.entity_id}/apply/", fields)
+        taken = client.post(f"/jobs/{advert.entity_id}/apply/", fields)
+
+    page = back.content.decode()
     assert "This sign-in link has expired or was used already" in page
-    assert "You are applying as" not in page
-    assert 'name="signed_in_as"' in page and f'value="{token}"' not in page
-    assert "Hello" in page
+    assert "Hello from the form" in page
+    assert taken.status_code == HTTPStatus.FOUND
     with tenant_context(employer):
         assert list(Application.objects.values_list("email_confirmed", flat=True)) == [
-            True
+            False
         ]
 
 
@@ -246,9 +271,9 @@ def test_typing_someones_email_does_not_use_up_their_own_applications(
         client.post(url, fields)
     assert client.post(url, fields).status_code == HTTPStatus.TOO_MANY_REQUESTS
 
-    token = applicants.make_token(ava, employer, advert.entity_id)
+    arrive(client, advert, applicants.make_token(ava, employer, advert.entity_id))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {**fields, "signed_in_as": token})
+        response = client.post(url, fields)
 
     assert response.status_code == HTTPStatus.FOUND
 
@@ -268,6 +293,13 @@ def test_an_account_with_an_unconfirmed_email_is_sent_to_confirm_it(
     )
 
 
+def arrive(client, advert, token):
+    """Follow the main site's link to the apply page; return the page."""
+    return client.get(
+        f"/jobs/{advert.entity_id}/apply/", {"as": token}, follow=True
+    ).content.decode()
+
+
 @pytest.fixture
 def manager_client(employer, add_member, site_client):
     return site_client(employer, add_member(employer, role="manager"))
@@ -284,11 +316,12 @@ def test_of_two_presses_at_once_only_one_spends_the_token(
         return use_up(applicant)
 
     monkeypatch.setattr(applicants, "use_up", other_press_first)
+    client = site_client(employer)
+    arrive(client, advert, token)
 
-    response = site_client(employer).post(
+    response = client.post(
         f"/jobs/{advert.entity_id}/apply/",
         {
-            "signed_in_as": token,
             "name": "Ava Applicant",
             "message": "Hello from the second press",
             "badge_urls": "https://badges.example.org/assertions/1",
