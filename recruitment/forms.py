@@ -103,11 +103,15 @@ class AcceptedBadgeForm(forms.Form):
             if kind == AcceptedBadge.Kind.OWN:
                 if accepted.badge_id == data["badge"].pk:
                     return accepted
-            elif kind == AcceptedBadge.Kind.CATALOGUE and (
-                accepted.entry_id == data["entry"].pk
-            ) or accepted.badge_id is None and same_id(
+                continue
+            same_entry = (
+                kind == AcceptedBadge.Kind.CATALOGUE
+                and accepted.entry_id == data["entry"].pk
+            )
+            same_url = accepted.badge_id is None and same_id(
                 accepted_url(accepted), wanted_url
-            ):
+            )
+            if same_entry or same_url:
                 return accepted
         return None
 
