@@ -91,21 +91,9 @@ def parse_args():
         default=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
         help="DATABASE_CONN_MAX_AGE for the workers (production default 0)",
     )
-    parser.add_argument(
-        "--whatif",
-        default=os.environ.get("BENCH_WHATIF", ""),
-        help="what-if variants (bench/whatif.py), comma-separated: png-cache,...",
-    )
-    parser.add_argument(
-        "--quiet-wait",
-        type=float,
-        default=60,
-        help="before each measurement, wait up to this many seconds for other "
-        "processes to leave the CPUs (0: do not wait)",
-    )
     parser.add_argument("--profile", action="store_true", help="py-spy the workers")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per run")
-    parser.add_argument("--keep-db", action="store_true")
+    common.add_common_arguments(parser, quiet_wait=True)
     return parser.parse_args()
 
 
@@ -563,7 +551,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
+    common.run(main)

@@ -38,6 +38,14 @@ DEFAULTS = {
 PASSWORD = "bench-password-not-secret"  # noqa: S105
 
 
+def run(main):
+    """Run a benchmark's main(): its return code, or 130 on Ctrl-C."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
 def say(message=""):
     print(message, flush=True)
 
@@ -235,6 +243,40 @@ def make_badge(employer, name="Embracing Change Award", image=None, **fields):
     }
     with tenant_context(employer):
         return services.create_badge(created_by=employer.owner, data=data, image=image)
+
+
+def award_one(employer, badge, email="robin@recipients.bench.example"):
+    """Award ``badge`` to one recipient in the employer's schema."""
+    from django_tenants.utils import tenant_context
+
+    from badges import services
+
+    with tenant_context(employer):
+        return services.award_badge(
+            badge=badge,
+            recipient_name="Robin Recipient",
+            recipient_email=email,
+            awarded_by=employer.owner,
+            evidence_narrative="Led the move to the new rota system.",
+        )
+
+
+def add_common_arguments(parser, quiet_wait=False):
+    """The options every benchmark takes: --whatif, --keep-db (--quiet-wait)."""
+    parser.add_argument(
+        "--whatif",
+        default=os.environ.get("BENCH_WHATIF", ""),
+        help="what-if variants (bench/whatif.py), comma-separated: png-cache,...",
+    )
+    if quiet_wait:
+        parser.add_argument(
+            "--quiet-wait",
+            type=float,
+            default=60,
+            help="before each measurement, wait up to this many seconds for "
+            "other processes to leave the CPUs (0: do not wait)",
+        )
+    parser.add_argument("--keep-db", action="store_true")
 
 
 def host_of(employer):

@@ -43,12 +43,7 @@ SLUG = "bench-email"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument(
-        "--whatif",
-        default=os.environ.get("BENCH_WHATIF", ""),
-        help="what-if variants (bench/whatif.py), comma-separated: png-cache,...",
-    )
-    parser.add_argument("--keep-db", action="store_true")
+    common.add_common_arguments(parser)
     return parser.parse_args()
 
 
@@ -90,20 +85,13 @@ def main():
 
         # Importing bench.tasks applies the worker-level what-ifs, as in a worker.
         import bench.tasks  # noqa: F401
-        from badges import artefacts, documents, images, services
+        from badges import artefacts, documents, images
         from core.emails import render_email
         from openbadges.baking import bake_png
 
         employer = common.make_employer(SLUG, "Bench Email Parts Ltd")
         badge = common.make_badge(employer)
-        with tenant_context(employer):
-            award = services.award_badge(
-                badge=badge,
-                recipient_name="Robin Recipient",
-                recipient_email="robin@recipients.bench.example",
-                awarded_by=employer.owner,
-                evidence_narrative="Led the move to the new rota system.",
-            )
+        award = common.award_one(employer, badge)
         common.purge_queue()
 
         with tenant_context(employer):
@@ -167,7 +155,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
+    common.run(main)

@@ -65,42 +65,19 @@ def parse_args():
         default="wrk" if shutil.which("wrk") else "python",
     )
     parser.add_argument(
-        "--whatif",
-        default=os.environ.get("BENCH_WHATIF", ""),
-        help="what-if variants (bench/whatif.py), comma-separated: png-cache,...",
-    )
-    parser.add_argument(
-        "--quiet-wait",
-        type=float,
-        default=60,
-        help="before each measurement, wait up to this many seconds for other "
-        "processes to leave the CPUs (0: do not wait)",
-    )
-    parser.add_argument(
         "--profile",
         action="store_true",
         help="after the measured rounds, one more run per endpoint under py-spy",
     )
-    parser.add_argument("--keep-db", action="store_true")
+    common.add_common_arguments(parser, quiet_wait=True)
     return parser.parse_args()
 
 
 def set_up():
     """One employer, one badge (its default SVG design), one award."""
-    from django_tenants.utils import tenant_context
-
-    from badges import services
-
     employer = common.make_employer(SLUG, "Bench Throughput Ltd")
     badge = common.make_badge(employer)
-    with tenant_context(employer):
-        award = services.award_badge(
-            badge=badge,
-            recipient_name="Robin Recipient",
-            recipient_email="robin@recipients.bench.example",
-            awarded_by=employer.owner,
-            evidence_narrative="Led the move to the new rota system.",
-        )
+    award = common.award_one(employer, badge)
     common.purge_queue()  # the pledge confirmation and the award email
     return common.host_of(employer), award.entity_id
 
@@ -416,7 +393,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
+    common.run(main)

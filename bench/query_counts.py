@@ -43,12 +43,7 @@ def parse_args():
     parser.add_argument("--small", type=int, default=10)
     parser.add_argument("--large", type=int, default=1000)
     parser.add_argument("--sql", action="store_true", help="print every query")
-    parser.add_argument(
-        "--whatif",
-        default=os.environ.get("BENCH_WHATIF", ""),
-        help="what-if variants (bench/whatif.py), comma-separated: png-cache,...",
-    )
-    parser.add_argument("--keep-db", action="store_true")
+    common.add_common_arguments(parser)
     return parser.parse_args()
 
 
@@ -195,7 +190,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
+    common.run(main)

@@ -13,7 +13,7 @@ dates are judged at ``as_of``, never at the wall clock.
 """
 
 import logging
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from openbadges import _legacy, _ob2, _ob3
@@ -54,8 +54,8 @@ STATUSES = (
 MAX_PRESENTED_BYTES = 10_000_000
 
 
-@dataclass(frozen=True, kw_only=True)
-class Verdict:
+@dataclass(kw_only=True)
+class Verdict(Findings):
     """The verifier's conclusion about a presented badge, and what it found.
 
     Ids, names and dates are reported as written in the documents (an OB 1.0
@@ -66,29 +66,6 @@ class Verdict:
 
     status: str
     reason: str
-    warnings: list[str] = field(default_factory=list)
-    extracts: bool = False
-    embedded: Embedded | None = None
-    openbadges_version: str | None = None
-    verification: str | None = None
-    assertion_id: str | None = None
-    credential_id: str | None = None
-    badge_class_id: str | None = None
-    achievement_id: str | None = None
-    badge_name: str | None = None
-    issuer_id: str | None = None
-    issuer_name: str | None = None
-    issued_on: str | int | None = None
-    expires: str | int | None = None
-    valid_from: str | None = None
-    valid_until: str | None = None
-    recipient_matches: bool | None = None
-    revocation_reason: str | None = None
-    uid: str | None = None
-    issuer_origin: str | None = None
-    signing_key_id: str | None = None
-    verification_method: str | None = None
-    jws_alg: str | None = None
 
 
 def verify(

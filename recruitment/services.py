@@ -299,25 +299,35 @@ def issued_by_its_owner(presented, wanted):
 def holds(presented_badges, accepted):
     """Tell whether any verified presented badge is the accepted one."""
     wanted = accepted_url(accepted)
+    issuer = issuer_required(accepted)
     for presented in presented_badges:
         if not presented.is_verified:
             continue
         if accepted.matches_issuer:
-            if same_id(presented.issuer_id, wanted):
-                return True
-            continue
-        if not same_id(presented.badge_class_id, wanted):
-            continue
-        if accepted.kind == AcceptedBadge.Kind.OWN:
-            if same_id(presented.issuer_id, documents.issuer_id()):
-                return True
-        elif (entry := accepted.catalogue_entry) and entry.issuer_url:
-            # The programme names the issuer too: only it counts.
-            if same_id(presented.issuer_id, entry.issuer_url):
-                return True
-        elif issued_by_its_owner(presented, wanted):
+            found = same_id(presented.issuer_id, wanted)
+        elif not same_id(presented.badge_class_id, wanted):
+            found = False
+        elif issuer:
+            found = same_id(presented.issuer_id, issuer)
+        else:
+            found = issued_by_its_owner(presented, wanted)
+        if found:
             return True
     return False
+
+
+def issuer_required(accepted):
+    """Return the one issuer whose copies of an accepted badge count, if known.
+
+    The employer itself for its own badges; the issuer a catalogue entry
+    names (on a platform shared by many issuers, the BadgeClass URL alone
+    says too little).
+    """
+    if accepted.kind == AcceptedBadge.Kind.OWN:
+        return documents.issuer_id()
+    if (entry := accepted.catalogue_entry) and entry.issuer_url:
+        return entry.issuer_url
+    return None
 
 
 @dataclass

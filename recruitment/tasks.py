@@ -30,7 +30,9 @@ REQUEUE_MARK_SECONDS = 30 * 24 * 60 * 60
 
 @shared_task(base=TenantTask)
 def send_application_received(schema_name, application_id):
-    application = get_or_reject(Application.objects.all(), application_id)
+    application = get_or_reject(
+        Application.objects.select_related("advert"), application_id
+    )
     notifications.send_application_received(application)
 
 
@@ -41,7 +43,9 @@ def send_application_status(schema_name, application_id, status, changed_at):
     ``changed_at`` names the change: a later change sends its own email, and
     one already overtaken by another sends none.
     """
-    application = get_or_reject(Application.objects.all(), application_id)
+    application = get_or_reject(
+        Application.objects.select_related("advert"), application_id
+    )
     if application.status != status or (
         application.status_changed_at.isoformat() != changed_at
     ):
@@ -74,9 +78,8 @@ class VerificationTask(TenantTask):
 @shared_task(base=VerificationTask, autoretry_for=(*TRANSIENT_ERRORS, OperationalError))
 def verify_presented_badge(schema_name, presented_id):
     """Verify one presented badge and store the verdict."""
-    presented = get_or_reject(PresentedBadge.objects.all(), presented_id)
-    presented = PresentedBadge.objects.select_related("application").get(
-        pk=presented.pk
+    presented = get_or_reject(
+        PresentedBadge.objects.select_related("application"), presented_id
     )
     services.record_verification(presented)
 

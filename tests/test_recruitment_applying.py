@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
 from recruitment.models import Application, PresentedBadge
-from tests.test_recruitment_helpers import award_png, make_advert
+from tests.test_recruitment_helpers import award_png, award_to, make_advert
 
 APPLICANT = "ava@example.org"
 
@@ -111,16 +111,11 @@ def test_an_applicant_presents_a_baked_badge_and_sees_it_verified(
 def test_the_results_endpoint_reports_each_badge_as_it_completes(
     employer, advert, badge, site_client, django_capture_on_commit_callbacks
 ):
-    client = site_client(employer)
-    with tenant_context(employer):
-        from badges import documents, services
+    from badges import documents
 
-        award = services.award_badge(
-            badge=badge,
-            recipient_name="Ava",
-            recipient_email=APPLICANT,
-            awarded_by=employer.owner,
-        )
+    client = site_client(employer)
+    award = award_to(employer, badge, APPLICANT)
+    with tenant_context(employer):
         hosted = documents.assertion_id(award)
     apply(client, advert, django_capture_on_commit_callbacks, badge_urls=hosted)
     application = only_application(employer)
@@ -138,15 +133,10 @@ def test_the_results_endpoint_reports_each_badge_as_it_completes(
 def test_every_presented_form_is_recorded_with_its_kind(
     employer, advert, badge, site_client, django_capture_on_commit_callbacks
 ):
-    from badges import artefacts, services
+    from badges import artefacts
 
+    award = award_to(employer, badge, APPLICANT)
     with tenant_context(employer):
-        award = services.award_badge(
-            badge=badge,
-            recipient_name="Ava",
-            recipient_email=APPLICANT,
-            awarded_by=employer.owner,
-        )
         jwt = artefacts.credential_jwt(award)
         svg = artefacts.baked_svg(award).encode()
 
@@ -451,7 +441,7 @@ def test_a_verification_can_be_run_again(
         advert,
         django_capture_on_commit_callbacks,
         badge_urls="http://acme.localhost:8000/awards/"
-        + str(_award_entity(employer, badge)),
+        + str(award_to(employer, badge, APPLICANT).entity_id),
     )
     application = only_application(employer)
     (presented,) = application.badges.all()
@@ -466,18 +456,6 @@ def test_a_verification_can_be_run_again(
     assert response.status_code == HTTPStatus.FOUND
     with tenant_context(employer):
         assert PresentedBadge.objects.get(pk=presented.pk).result == "valid"
-
-
-def _award_entity(employer, badge):
-    from badges import services
-
-    with tenant_context(employer):
-        return services.award_badge(
-            badge=badge,
-            recipient_name="Ava",
-            recipient_email=APPLICANT,
-            awarded_by=employer.owner,
-        ).entity_id
 
 
 def test_a_closed_advert_takes_no_applications(

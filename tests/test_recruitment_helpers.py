@@ -36,13 +36,19 @@ def make_advert(employer, *, open_it=True, accepts=(), **fields):
         return advert
 
 
-def award_png(employer, badge, email, name="Ava Applicant"):
-    """Award one of the employer's badges and return it baked into a PNG."""
+def award_to(employer, badge, email, name="Ava Applicant"):
+    """Award one of the employer's badges, in its schema."""
     with tenant_context(employer):
-        award = badge_services.award_badge(
+        return badge_services.award_badge(
             badge=badge,
             recipient_name=name,
             recipient_email=email,
             awarded_by=employer.owner,
         )
+
+
+def award_png(employer, badge, email, name="Ava Applicant"):
+    """Award one of the employer's badges and return it baked into a PNG."""
+    award = award_to(employer, badge, email, name)
+    with tenant_context(employer):
         return artefacts.baked_png(award)
