@@ -137,7 +137,6 @@ def set_up_board(owner_employer):
             advert_entity_id=uuid.uuid4(),
             title=f"Bench job {number}",
             location="Cambridge",
-            district=employers[number % EMPLOYERS].district,
             hours="Full time",
             salary="£25,000",
             closes_on=today + timedelta(days=1 + number % 60),

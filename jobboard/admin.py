@@ -19,8 +19,8 @@ class RecognisedBadgeAdmin(admin.ModelAdmin):
 class ListingAdmin(admin.ModelAdmin):
     """The index is rebuilt from the adverts; the admin only reads it."""
 
-    list_display = ["title", "employer", "district", "closes_on"]
-    list_filter = ["district"]
+    list_display = ["title", "employer", "closes_on"]
+    list_filter = ["employer__district"]
     search_fields = ["title", "employer__name"]
 
     def has_add_permission(self, request):

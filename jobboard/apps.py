@@ -15,11 +15,6 @@ class JobboardConfig(AppConfig):
             uid = f"jobboard-cache-{model._meta.label_lower}"
             post_save.connect(signals.board_changed, sender=model, dispatch_uid=uid)
             post_delete.connect(signals.board_changed, sender=model, dispatch_uid=uid)
-        post_save.connect(
-            signals.copy_district_to_listings,
-            sender=self.apps.get_model("employers", "Employer"),
-            dispatch_uid="jobboard-employer-district",
-        )
 
     def shown_on_the_board(self):
         return [

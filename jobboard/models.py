@@ -77,7 +77,6 @@ class Listing(models.Model):
     advert_entity_id = models.UUIDField(unique=True)
     title = models.CharField(max_length=150)
     location = models.CharField(max_length=150)
-    district = models.CharField(max_length=30, blank=True)
     hours = models.CharField(max_length=100, blank=True)
     salary = models.CharField(max_length=100, blank=True)
     closes_on = models.DateField()

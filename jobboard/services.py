@@ -23,7 +23,6 @@ def index_advert(employer, advert):
             "employer": employer,
             "title": advert.title,
             "location": advert.location,
-            "district": employer.district,
             "hours": advert.hours,
             "salary": advert.salary,
             "closes_on": advert.closes_on,

@@ -36,7 +36,7 @@ def render_board(request):
     if filters.get("skill"):
         listings = listings.filter(skills__contains=[filters["skill"].lower()])
     if filters.get("district"):
-        listings = listings.filter(district=filters["district"])
+        listings = listings.filter(employer__district=filters["district"])
     if filters.get("employer"):
         employer = filters["employer"]
         listings = listings.filter(

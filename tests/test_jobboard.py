@@ -153,7 +153,6 @@ def fill_index(employer, count):
             advert_entity_id=f"00000000-0000-0000-0000-{number:012d}",
             title=f"Job {number}",
             location="Cambridge",
-            district="cambridge",
             closes_on=closes_on,
             badge_names=["Customer Service Award"],
             skills=["customer care"],

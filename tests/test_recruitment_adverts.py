@@ -162,7 +162,6 @@ def test_opening_an_advert_lists_it_and_its_badges_on_the_job_board(
     assert listing.title == "Customer Service Adviser"
     assert listing.badge_names == ["Customer Service Award"]
     assert listing.skills == ["customer care"]
-    assert listing.district == "cambridge"
     assert listing.url == f"http://acme.localhost:8000/jobs/{advert.entity_id}/"
 
 
